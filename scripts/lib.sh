@@ -43,7 +43,7 @@ apt_private() {
                  -o "APT::Sandbox::User=root")
     if [ "${APT_WITH_SYSTEM:-0}" = 1 ]; then
         for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
-            [ -e "$f" ] && ln -sf "$f" "$dir/etc/"
+            if [ -e "$f" ]; then ln -sf "$f" "$dir/etc/"; fi
         done
     else
         APT_PRIVATE+=(-o "Dir::Etc::SourceList=/dev/null")
@@ -58,4 +58,45 @@ apt_private_update() {
         apt-get "${APT_PRIVATE[@]}" -qq update >"$dir/update.log" 2>&1 ||
             die "cannot reach Debian's archive (apt-get update failed, see $dir/update.log); check the network."
     fi
+}
+
+# The assembled upstream work tree (see README, "The patch queue").
+APX_TREE=$APX_BUILD/src
+APX_STAMP=$APX_TREE/.git/qemu-apx-prepared
+
+tree_git() {
+    git -C "$APX_TREE" -c core.abbrev=12 -c diff.noprefix=false \
+        -c diff.mnemonicPrefix=false -c format.signature= "$@"
+}
+
+# queue_hash: one hash over the series and every patch it names.
+queue_hash() {
+    (cd "$APX_TOP/patches" && cat series $(grep -v '^#' series 2>/dev/null || true)) |
+        sha256sum | cut -d' ' -f1
+}
+
+# queue_files: the patch files of the series, in order.
+queue_files() {
+    [ -f "$APX_TOP/patches/series" ] || return 0
+    grep -v -e '^#' -e '^[[:space:]]*$' "$APX_TOP/patches/series" || true
+}
+
+# format_queue DIR: write the tree's commits since the import as a series
+# into DIR (files + series).  Output is byte-for-byte what 'make export' keeps.
+format_queue() {
+    local out=$1
+    mkdir -p "$out"
+    tree_git format-patch -q --zero-commit --no-signature --no-numbered \
+        -o "$out" upstream..HEAD >/dev/null
+    (cd "$out" && ls -1 -- *.patch 2>/dev/null || true) >"$out/series"
+}
+
+write_stamp() {
+    printf '%s %s %s\n' "$UPSTREAM_VERSION" "$(tree_git rev-parse HEAD)" "$(queue_hash)" >"$APX_STAMP"
+}
+
+# upstream_version: the upstream part of the pinned version (10.0.13+ds).
+upstream_version() {
+    local v=${UPSTREAM_VERSION#*:}
+    echo "${v%-*}"
 }
