@@ -27,8 +27,9 @@ import_upstream() {
     (
         cd "$APX_TREE.new"
         git init -q -b apx
-        git config user.name "qemu-apx developer"
-        git config user.email "qemu-apx@localhost"
+        # Commits made here carry the developer's own git identity.
+        git config user.name >/dev/null || git config user.name "qemu-apx developer"
+        git config user.email >/dev/null || git config user.email "qemu-apx@localhost"
         git config core.autocrlf false
         git add -A -f
         git commit -q -m "Import $UPSTREAM_PACKAGE $(upstream_version) orig tarball from Debian"
