@@ -81,11 +81,15 @@ for t in "${QTESTS[@]}"; do
     run_tap "qtest/$t" 600 "$QB/tests/qtest/$t" --tap "${args[@]}"
 done
 
-# Scenario tests of this project: every tests/*/test-*.sh, in name order.
-for t in "$APX_TOP"/tests/*/test-*.sh; do
+# Scenario tests of this project: every tests/*/test-*.sh and test-*.py,
+# in name order.
+for t in "$APX_TOP"/tests/*/test-*.sh "$APX_TOP"/tests/*/test-*.py; do
     [ -e "$t" ] || continue
     rel=${t#$APX_TOP/tests/}
-    run_test "${rel%.sh}" 900 "$t"
+    case $t in
+    *.py) run_test "${rel%.py}" 900 /usr/bin/python3 "$t" ;;
+    *) run_test "${rel%.sh}" 900 "$t" ;;
+    esac
 done
 
 if [ ${#failures[@]} -gt 0 ]; then

@@ -1,0 +1,217 @@
+"""Shared helpers for qemu-apx scenario tests.
+
+Guests are Debian unstable's Linux 7.x kernel with a busybox initramfs that
+runs tests/guest/apx-xstate (see scripts/).  QEMU is driven through QEMU's
+own Python package (qemu.machine.QEMUMachine, QMP); each guest's serial
+console goes to a file that the tests read.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BUILD = os.path.join(TOP, 'build')
+sys.path.insert(0, os.path.join(BUILD, 'src', 'python'))
+
+from qemu.machine import QEMUMachine  # noqa: E402  pylint: disable=C0413
+
+QEMU = os.environ.get('QEMU_APX_BINARY',
+                      os.path.join(BUILD, 'qemu-system-x86_64'))
+APX_CPU = 'max,apxf=on,mpx=off'
+SEED = 0x5eed
+REPORT_RE = re.compile(r'APX-XSTATE: t=(\d+)((?: r\d+=[0-9a-f]{16}){16})')
+
+RUN_SH = r'''#!/bin/sh
+# Runs apx-xstate with the arguments given as apx.args=A,B,C on the
+# kernel command line.
+for a in $(cat /proc/cmdline); do
+    case $a in apx.args=*) ARGS=$(echo "${a#apx.args=}" | tr , ' ') ;; esac
+done
+if [ -n "$ARGS" ]; then
+    apx-xstate $ARGS
+    echo "APX-XSTATE: exit $?"
+fi
+'''
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def fail(msg):
+    print(f'FAIL: {msg}', flush=True)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    log(f'ok: {msg}')
+
+
+def pattern(t, reg, seed=SEED):
+    """The value apx-xstate keeps in register r<reg> of thread t."""
+    return ((0xa9 << 56) | ((seed & 0xffff) << 40) | (t << 32) |
+            (reg << 24) | 0xc0de)
+
+
+def qemu_has_apxf():
+    out = subprocess.run([QEMU, '-cpu', 'help'], capture_output=True,
+                         text=True, check=False).stdout
+    return re.search(r'\bapxf\b', out) is not None
+
+
+def skip_unless_apxf():
+    if not qemu_has_apxf():
+        log('SKIP: QEMU without apxf')
+        sys.exit(0)
+
+
+def guest_artifacts():
+    """Kernel and initramfs paths, built on first use (cached in build/)."""
+    kernel = subprocess.run([os.path.join(TOP, 'scripts', 'guest-kernel.sh')],
+                            capture_output=True, text=True,
+                            check=True).stdout.strip()
+    outdir = os.path.join(BUILD, 'tests')
+    os.makedirs(outdir, exist_ok=True)
+    prog = os.path.join(outdir, 'apx-xstate')
+    src = os.path.join(TOP, 'tests', 'guest', 'apx-xstate.c')
+    if (not os.path.exists(prog) or
+            os.path.getmtime(prog) < os.path.getmtime(src)):
+        subprocess.run(['gcc', '-O2', '-Wall', '-static', '-pthread',
+                        '-o', prog, src], check=True)
+    initrd = os.path.join(outdir, 'apx-guest.cpio.gz')
+    run_sh = os.path.join(outdir, 'run.sh')
+    if (not os.path.exists(initrd) or
+            os.path.getmtime(initrd) < os.path.getmtime(prog) or
+            os.path.getmtime(initrd) <
+            os.path.getmtime(os.path.join(TOP, 'scripts', 'mkinitramfs.sh'))):
+        with open(run_sh, 'w', encoding='utf-8') as f:
+            f.write(RUN_SH)
+        os.chmod(run_sh, 0o755)
+        subprocess.run([os.path.join(TOP, 'scripts', 'mkinitramfs.sh'), initrd,
+                        '--add', prog, '--add', run_sh + ':/run.sh'],
+                       check=True)
+    return kernel, initrd
+
+
+class Guest:
+    """One QEMU process running the test guest, console in a file."""
+
+    def __init__(self, workdir, name, cpu=APX_CPU, args=None, smp=2,
+                 extra=(), incoming=None):
+        kernel, initrd = guest_artifacts()
+        self.name = name
+        self.console = os.path.join(workdir, f'{name}.console')
+        open(self.console, 'w', encoding='utf-8').close()
+        append = 'console=ttyS0 loglevel=3 panic=-1'
+        if args:
+            append += ' apx.args=' + ','.join(str(a) for a in args)
+        qargs = ['-machine', 'q35', '-accel', 'tcg', '-cpu', cpu,
+                 '-smp', str(smp), '-m', '512', '-no-reboot',
+                 '-kernel', kernel, '-initrd', initrd, '-append', append,
+                 '-serial', f'file:{self.console}', *extra]
+        if incoming:
+            qargs += ['-incoming', incoming]
+        self.vm = QEMUMachine(QEMU, args=qargs, name=name,
+                              base_temp_dir=workdir, log_dir=workdir)
+
+    def launch(self):
+        self.vm.launch()
+        return self
+
+    def text(self):
+        with open(self.console, encoding='utf-8', errors='replace') as f:
+            return f.read()
+
+    def wait_for(self, needle, timeout=60):
+        """Wait until the console shows needle (a string or a regex)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            txt = self.text()
+            if (needle.search(txt) if hasattr(needle, 'search')
+                    else needle in txt):
+                return txt
+            if not self.vm.is_running():
+                break
+            time.sleep(0.2)
+        fail(f'{self.name}: no {getattr(needle, "pattern", needle)!r} on the '
+             f'console within {timeout}s; console tail:\n{self.text()[-2000:]}')
+        return None
+
+    def hmp(self, cmd):
+        return self.vm.cmd('human-monitor-command', command_line=cmd)
+
+    def shutdown(self):
+        try:
+            self.vm.shutdown()
+        except Exception:  # pylint: disable=broad-except
+            self.vm.kill()
+
+
+def reports(text):
+    """Parse apx-xstate report lines: list of (thread, {reg: value})."""
+    out = []
+    for m in REPORT_RE.finditer(text):
+        regs = {}
+        for pair in m.group(2).split():
+            name, val = pair.split('=')
+            regs[int(name[1:])] = int(val, 16)
+        out.append((int(m.group(1)), regs))
+    return out
+
+
+def check_reports(text, threads, what, seed=SEED):
+    """Every report line carries exactly the thread's pattern."""
+    reps = reports(text)
+    check(len(reps) >= threads, f'{what}: {len(reps)} report lines')
+    seen = set()
+    for t, regs in reps:
+        for reg in range(16, 32):
+            if regs[reg] != pattern(t, reg, seed):
+                fail(f'{what}: thread {t} r{reg} = {regs[reg]:016x}, '
+                     f'want {pattern(t, reg, seed):016x}')
+        seen.add(t)
+    check(seen == set(range(threads)),
+          f'{what}: all {threads} threads report their own R16..R31')
+
+
+def last_values(text):
+    """{thread: {reg: value}} from the last report of each thread."""
+    last = {}
+    for t, regs in reports(text):
+        last[t] = regs
+    return last
+
+
+def workdir():
+    d = tempfile.mkdtemp(prefix='qemu-apx-test-')
+    return d
+
+
+def cleanup(d):
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def free_port():
+    import socket  # pylint: disable=import-outside-toplevel
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_migration(vm, timeout=120):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        st = vm.cmd('query-migrate')
+        status = st.get('status')
+        if status in ('completed', 'failed', 'cancelled'):
+            return st
+        time.sleep(0.2)
+    fail('migration did not finish in time')
+    return None
