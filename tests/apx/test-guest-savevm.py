@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""savevm in one QEMU process, loadvm in a fresh one: R16..R31 come back.
+
+The snapshot is taken while the guest program holds distinct values in
+R16..R31 in four threads.  A second QEMU process restores it with -loadvm;
+everything on its console is printed after the restore, so the reports
+and the final PASS there prove the registers came from the snapshot.
+The snapshot disk is created through QMP (blockdev-create), so no
+qemu-img is needed.
+"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
+import apxtest as T  # noqa: E402
+
+
+def wait_job(vm, job_id):
+    for _ in range(300):
+        for job in vm.cmd('query-jobs'):
+            if job['id'] == job_id and job['status'] == 'concluded':
+                T.check('error' not in job, f'job {job_id} succeeded')
+                vm.cmd('job-dismiss', id=job_id)
+                return
+        time.sleep(0.1)
+    T.fail(f'job {job_id} did not conclude')
+
+
+T.skip_unless_apxf()
+wd = T.workdir()
+g1 = g2 = None
+try:
+    threads, seconds = 4, 10
+    disk = os.path.join(wd, 'snap.qcow2')
+    open(disk, 'wb').close()
+    g1 = T.Guest(wd, 'save', args=(threads, seconds)).launch()
+    g1.vm.cmd('blockdev-add', driver='file', filename=disk, **{'node-name': 'f'})
+    g1.vm.cmd('blockdev-create', **{'job-id': 'create'},
+              options={'driver': 'qcow2', 'file': 'f', 'size': 64 << 20})
+    wait_job(g1.vm, 'create')
+    g1.vm.cmd('blockdev-add', driver='qcow2', file='f',
+              **{'node-name': 'snapdisk'})
+    g1.wait_for(T.REPORT_RE)
+    before = T.last_values(g1.text())
+    out = g1.hmp('savevm apx1')
+    T.check(out.strip() == '', f'savevm succeeded {out.strip()!r}')
+    T.check('apx1' in g1.hmp('info snapshots'), 'snapshot apx1 listed')
+    g1.shutdown()
+    g1 = None
+
+    g2 = T.Guest(wd, 'load', args=(threads, seconds),
+                 extra=('-blockdev', 'driver=file,filename=%s,node-name=f' % disk,
+                        '-blockdev', 'driver=qcow2,file=f,node-name=snapdisk',
+                        '-loadvm', 'apx1')).launch()
+    txt = g2.wait_for('APX-XSTATE: exit', timeout=90)
+    T.check('APX-XSTATE: FAIL' not in txt, 'no mismatch after loadvm')
+    T.check('APX-GUEST: ready' not in txt,
+            'the restored guest resumed, it did not boot again')
+    T.check(f'APX-XSTATE: PASS threads={threads}' in txt,
+            'apx-xstate passed after loadvm')
+    T.check_reports(txt, threads, 'reports after loadvm')
+    after = T.last_values(txt)
+    for t in sorted(before):
+        T.check(before[t] == after[t],
+                f'thread {t}: R16..R31 identical before savevm and after loadvm')
+finally:
+    for g in (g1, g2):
+        if g:
+            g.shutdown()
+    T.cleanup(wd)
