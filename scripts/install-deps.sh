@@ -14,7 +14,7 @@ PKGS=(
     # firmware: the +ds upstream tarball ships no blobs (see build.sh)
     ipxe-qemu
     # tests and tooling
-    debootstrap iproute2 socat cpio
+    debootstrap iproute2 socat cpio gdb
 )
 BPO_PKGS=(meson python3-pycotap seabios qemu-system-data)
 
