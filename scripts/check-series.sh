@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build every prefix of the patch queue (bisectability check; slow, not in CI).
+# Usage: scripts/check-series.sh
+# Uses a separate work tree (build/series-src) and build directory
+# (build/series-qemu), so build/src and build/qemu are left alone.
+. "$(dirname "$0")/lib.sh"
+
+"$APX_TOP/scripts/build.sh" >/dev/null
+wt=$APX_BUILD/series-src
+bd=$APX_BUILD/series-qemu
+rm -rf "$wt"
+tree_git worktree prune
+tree_git worktree add -q --detach "$wt" upstream
+trap 'tree_git worktree remove --force "$wt" >/dev/null 2>&1 || true' EXIT
+mkdir -p "$bd"
+if [ ! -f "$bd/build.ninja" ]; then
+    (cd "$bd" && "$wt/configure" $(cat "$APX_BUILD/qemu/.apx-configure") >configure.log 2>&1) ||
+        die "configure failed in build/series-qemu (see configure.log there)."
+fi
+n=0
+while read -r p; do
+    n=$((n + 1))
+    git -C "$wt" am -q --committer-date-is-author-date "$APX_TOP/patches/$p" ||
+        die "patch $n ($p) does not apply"
+    if ninja -C "$bd" qemu-system-x86_64 qemu-x86_64 >"$bd/ninja-$n.log" 2>&1; then
+        echo "ok $n $p"
+    else
+        die "patch $n ($p) does not build (see build/series-qemu/ninja-$n.log)"
+    fi
+done < <(queue_files)
+echo "all $n prefixes of the queue build"
