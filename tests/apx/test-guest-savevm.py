@@ -10,21 +10,9 @@ qemu-img is needed.
 """
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
-
-
-def wait_job(vm, job_id):
-    for _ in range(300):
-        for job in vm.cmd('query-jobs'):
-            if job['id'] == job_id and job['status'] == 'concluded':
-                T.check('error' not in job, f'job {job_id} succeeded')
-                vm.cmd('job-dismiss', id=job_id)
-                return
-        time.sleep(0.1)
-    T.fail(f'job {job_id} did not conclude')
 
 
 T.skip_unless_apxf()
@@ -33,14 +21,8 @@ g1 = g2 = None
 try:
     threads, seconds = 4, 10
     disk = os.path.join(wd, 'snap.qcow2')
-    open(disk, 'wb').close()
     g1 = T.Guest(wd, 'save', args=(threads, seconds)).launch()
-    g1.vm.cmd('blockdev-add', driver='file', filename=disk, **{'node-name': 'f'})
-    g1.vm.cmd('blockdev-create', **{'job-id': 'create'},
-              options={'driver': 'qcow2', 'file': 'f', 'size': 64 << 20})
-    wait_job(g1.vm, 'create')
-    g1.vm.cmd('blockdev-add', driver='qcow2', file='f',
-              **{'node-name': 'snapdisk'})
+    T.add_snapshot_disk(g1.vm, disk)
     g1.wait_for(T.REPORT_RE)
     before = T.last_values(g1.text())
     out = g1.hmp('savevm apx1')

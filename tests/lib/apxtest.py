@@ -189,6 +189,35 @@ def last_values(text):
     return last
 
 
+def wait_job(vm, job_id):
+    """Wait for a QMP job to conclude without error, then dismiss it."""
+    for _ in range(300):
+        for job in vm.cmd('query-jobs'):
+            if job['id'] == job_id and job['status'] == 'concluded':
+                check('error' not in job, f'job {job_id} succeeded')
+                vm.cmd('job-dismiss', id=job_id)
+                return
+        time.sleep(0.1)
+    fail(f'job {job_id} did not conclude')
+
+
+def add_snapshot_disk(vm, path, node='snapdisk'):
+    """Create an empty qcow2 image at path through QMP and attach it.
+
+    savevm needs a writable qcow2 node; QEMU's tools are not built, so
+    the image is made with blockdev-create.
+    """
+    open(path, 'wb').close()
+    vm.cmd('blockdev-add', driver='file', filename=path,
+           **{'node-name': node + '-file'})
+    vm.cmd('blockdev-create', **{'job-id': 'create-' + node},
+           options={'driver': 'qcow2', 'file': node + '-file',
+                    'size': 64 << 20})
+    wait_job(vm, 'create-' + node)
+    vm.cmd('blockdev-add', driver='qcow2', file=node + '-file',
+           **{'node-name': node})
+
+
 def workdir():
     d = tempfile.mkdtemp(prefix='qemu-apx-test-')
     return d
