@@ -6,7 +6,10 @@
  * loaded with XRSTOR and read back with XSAVE of state component 19 only,
  * so the program runs wherever the OS enabled APX in XCR0.
  *
- * Usage: apx-xstate THREADS SECONDS [SEED]
+ * Usage: apx-xstate THREADS SECONDS [SEED [DIRTY_MB]]
+ * With DIRTY_MB, one more thread keeps rewriting a DIRTY_MB buffer, one
+ * word per page and pass, every 100 ms (a migration workload), checking
+ * that each page still holds what the previous pass wrote.
  * Every second it prints one line per thread,
  *   APX-XSTATE: t=T r16=XXXXXXXXXXXXXXXX ... r31=XXXXXXXXXXXXXXXX
  * with the values that thread last read back, and at the end
@@ -35,6 +38,7 @@ static unsigned xsave_size, apx_offset;
 static unsigned nthreads;
 static unsigned long seed;
 static volatile int stop;
+static unsigned dirty_mb;
 
 struct thread_state {
     pthread_t tid;
@@ -122,6 +126,33 @@ static void *worker(void *arg)
     return NULL;
 }
 
+static void *dirtier(void *arg)
+{
+    size_t pages = (size_t)dirty_mb << 8, p;
+    uint64_t *buf = calloc(pages, 4096), pass;
+
+    (void)arg;
+    if (!buf) {
+        perror("calloc");
+        exit(1);
+    }
+    for (pass = 1; !stop; pass++) {
+        for (p = 0; p < pages; p++) {
+            uint64_t *w = buf + p * 512;
+
+            if (*w != pass - 1) {
+                printf("APX-XSTATE: FAIL dirty page %zu holds %" PRIu64
+                       " want %" PRIu64 "\n", p, *w, pass - 1);
+                fflush(stdout);
+                exit(1);
+            }
+            *w = pass;
+        }
+        usleep(100000);
+    }
+    return NULL;
+}
+
 static void report(void)
 {
     unsigned t, r;
@@ -147,12 +178,14 @@ int main(int argc, char **argv)
     unsigned long total = 0;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s THREADS SECONDS [SEED]\n", argv[0]);
+        fprintf(stderr, "usage: %s THREADS SECONDS [SEED [DIRTY_MB]]\n",
+                argv[0]);
         return 64;
     }
     nthreads = atoi(argv[1]);
     seconds = atoi(argv[2]);
     seed = argc > 3 ? strtoul(argv[3], NULL, 0) : 0x5eed;
+    dirty_mb = argc > 4 ? atoi(argv[4]) : 0;
     if (nthreads < 1 || nthreads > MAX_THREADS) {
         fprintf(stderr, "THREADS must be 1..%d\n", MAX_THREADS);
         return 64;
@@ -193,6 +226,15 @@ int main(int argc, char **argv)
             perror("pthread_create");
             return 1;
         }
+    }
+    if (dirty_mb) {
+        pthread_t d;
+
+        if (pthread_create(&d, NULL, dirtier, NULL)) {
+            perror("pthread_create");
+            return 1;
+        }
+        pthread_detach(d);
     }
     for (s = 0; s < seconds; s++) {
         sleep(1);

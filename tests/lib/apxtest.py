@@ -28,13 +28,25 @@ REPORT_RE = re.compile(r'APX-XSTATE: t=(\d+)((?: r\d+=[0-9a-f]{16}){16})')
 
 RUN_SH = r'''#!/bin/sh
 # Runs apx-xstate with the arguments given as apx.args=A,B,C on the
-# kernel command line.
+# kernel command line; with apx.ticks=N (and no apx.args) prints
+# "APX-TICK i" for i = 0..N-1, five per second, for guests without APX.
 for a in $(cat /proc/cmdline); do
-    case $a in apx.args=*) ARGS=$(echo "${a#apx.args=}" | tr , ' ') ;; esac
+    case $a in
+    apx.args=*) ARGS=$(echo "${a#apx.args=}" | tr , ' ') ;;
+    apx.ticks=*) TICKS=${a#apx.ticks=} ;;
+    esac
 done
 if [ -n "$ARGS" ]; then
     apx-xstate $ARGS
     echo "APX-XSTATE: exit $?"
+elif [ -n "$TICKS" ]; then
+    i=0
+    while [ $i -lt $TICKS ]; do
+        echo "APX-TICK $i"
+        i=$((i + 1))
+        sleep 0.2
+    done
+    echo "APX-TICK done"
 fi
 '''
 
@@ -87,7 +99,12 @@ def guest_artifacts():
                         '-o', prog, src], check=True)
     initrd = os.path.join(outdir, 'apx-guest.cpio.gz')
     run_sh = os.path.join(outdir, 'run.sh')
-    if (not os.path.exists(initrd) or
+    try:
+        with open(run_sh, encoding='utf-8') as f:
+            run_sh_changed = f.read() != RUN_SH
+    except OSError:
+        run_sh_changed = True
+    if (run_sh_changed or not os.path.exists(initrd) or
             os.path.getmtime(initrd) < os.path.getmtime(prog) or
             os.path.getmtime(initrd) <
             os.path.getmtime(os.path.join(TOP, 'scripts', 'mkinitramfs.sh'))):
@@ -104,7 +121,8 @@ class Guest:
     """One QEMU process running the test guest, console in a file."""
 
     def __init__(self, workdir, name, cpu=APX_CPU, args=None, smp=2,
-                 extra=(), incoming=None):
+                 extra=(), incoming=None, binary=None, ticks=None,
+                 wrapper=(), mem=512):
         kernel, initrd = guest_artifacts()
         self.name = name
         self.console = os.path.join(workdir, f'{name}.console')
@@ -112,14 +130,17 @@ class Guest:
         append = 'console=ttyS0 loglevel=3 panic=-1'
         if args:
             append += ' apx.args=' + ','.join(str(a) for a in args)
+        if ticks:
+            append += f' apx.ticks={ticks}'
         qargs = ['-machine', 'q35', '-accel', 'tcg', '-cpu', cpu,
-                 '-smp', str(smp), '-m', '512', '-no-reboot',
+                 '-smp', str(smp), '-m', str(mem), '-no-reboot',
                  '-kernel', kernel, '-initrd', initrd, '-append', append,
                  '-serial', f'file:{self.console}', *extra]
         if incoming:
             qargs += ['-incoming', incoming]
-        self.vm = QEMUMachine(QEMU, args=qargs, name=name,
-                              base_temp_dir=workdir, log_dir=workdir)
+        self.vm = QEMUMachine(binary or QEMU, args=qargs, name=name,
+                              wrapper=wrapper, base_temp_dir=workdir,
+                              log_dir=workdir)
 
     def launch(self):
         self.vm.launch()
@@ -244,3 +265,33 @@ def wait_migration(vm, timeout=120):
         time.sleep(0.2)
     fail('migration did not finish in time')
     return None
+
+
+TICK_RE = re.compile(r'^APX-TICK (\d+)', re.M)
+
+
+def ticks(text):
+    """The APX-TICK numbers printed by a guest started with ticks=N."""
+    return [int(n) for n in TICK_RE.findall(text)]
+
+
+def return_path(*vms):
+    """Enable the return-path capability, so a source learns of failures."""
+    for vm in vms:
+        vm.cmd('migrate-set-capabilities',
+               capabilities=[{'capability': 'return-path', 'state': True}])
+
+
+def migrate(src, uri, timeout=120):
+    """Migrate the source VM to uri; return the final query-migrate."""
+    src.cmd('migrate', uri=uri)
+    return wait_migration(src, timeout)
+
+
+def wait_running(vm, timeout=30):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if vm.cmd('query-status')['status'] == 'running':
+            return True
+        time.sleep(0.1)
+    return False

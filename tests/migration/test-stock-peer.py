@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Migration with Debian's stock QEMU 10.0 (qemu-system-x86, no APX).
+
+1. The queue does not change the stream of a CPU without apxf: a paused
+   machine saved by our QEMU and by stock QEMU gives byte-identical
+   files; with apxf, ours differs exactly by the cpu/apx subsection.
+2. A live guest without apxf migrates ours -> stock -> ours over TCP and
+   keeps running where it was (its tick counter continues, no reboot).
+3. A guest with apxf migrating to stock fails with stock's own
+   complaint; with the return path our source resumes, its R16..R31
+   intact, and a retry to our QEMU completes with the values.
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
+import apxtest as T  # noqa: E402
+from qemu.machine import QEMUMachine  # noqa: E402
+
+T.skip_unless_apxf()
+STOCK = subprocess.run([os.path.join(T.TOP, 'scripts', 'stock-qemu.sh')],
+                       capture_output=True, text=True,
+                       check=True).stdout.strip()
+T.log('stock peer: ' + subprocess.run([STOCK, '--version'],
+                                      capture_output=True, text=True,
+                                      check=True).stdout.splitlines()[0])
+MACHINE = 'pc-q35-10.0'
+# A fixed RTC on the VM clock: nothing time-dependent in the paused stream
+PAUSED = ['-machine', MACHINE, '-accel', 'tcg', '-m', '128', '-nodefaults',
+          '-S', '-rtc', 'base=2020-01-01T00:00:00,clock=vm']
+SUBSECTION = b'\x05\x07cpu/apx\x00\x00\x00\x01'
+
+
+def paused_stream(wd, name, binary, cpu):
+    path = os.path.join(wd, name + '.mig')
+    vm = QEMUMachine(binary, args=PAUSED + ['-cpu', cpu], name=name,
+                     base_temp_dir=wd, log_dir=wd)
+    vm.launch()
+    st = T.migrate(vm, 'file:' + path)
+    vm.shutdown()
+    T.check(st['status'] == 'completed', f'{name}: saved to a file')
+    with open(path, 'rb') as f:
+        return f.read()
+
+
+def split_vmdesc(stream):
+    """(device state, trailing JSON description) of a saved stream."""
+    i = len(stream)
+    while True:
+        i = stream.rfind(b'\x06', 0, i)
+        if i < 0:
+            T.fail('no vmdesc in the stream')
+        n = int.from_bytes(stream[i + 1:i + 5], 'big')
+        if i + 5 + n == len(stream):
+            return stream[:i], stream[i + 5:]
+
+
+def strip_apx(stream):
+    """Remove every cpu/apx subsection (header + 16 x u64)."""
+    out, pos = b'', 0
+    while True:
+        i = stream.find(SUBSECTION, pos)
+        if i < 0:
+            return out + stream[pos:]
+        out += stream[pos:i]
+        pos = i + len(SUBSECTION) + 128
+
+
+wd = T.workdir()
+guests = []
+try:
+    # 1. Streams
+    stock = paused_stream(wd, 'stock', STOCK, 'max')
+    ours = paused_stream(wd, 'ours', T.QEMU, 'max')
+    T.check(stock == ours, f'non-APX CPU: our stream is byte-identical to '
+            f'stock QEMU\'s ({len(ours)} bytes)')
+    stock_nompx = paused_stream(wd, 'stock-nompx', STOCK, 'max,mpx=off')
+    apx = paused_stream(wd, 'ours-apx', T.QEMU, 'max,apxf=on,mpx=off')
+    T.check(apx.count(SUBSECTION) == 1, 'apxf: one cpu/apx subsection')
+    apx_state, apx_desc = split_vmdesc(apx)
+    stock_state, stock_desc = split_vmdesc(stock_nompx)
+    T.check(strip_apx(apx_state) == stock_state,
+            'apxf: without that subsection the device state equals stock\'s '
+            'for the same CPU minus APX')
+    T.check(b'"cpu/apx"' in apx_desc and b'apx' not in stock_desc,
+            'and only our JSON description lists cpu/apx')
+
+    # 2. Live guest without APX: ours -> stock -> ours
+    a = T.Guest(wd, 'ours-a', cpu='max', ticks=3000).launch()
+    guests.append(a)
+    a.wait_for('APX-TICK 10')
+    hops = [(a, None)]
+    for name, binary in (('stock-b', STOCK), ('ours-c', T.QEMU)):
+        src = hops[-1][0]
+        port = T.free_port()
+        dst = T.Guest(wd, name, cpu='max', ticks=3000, binary=binary,
+                      incoming=f'tcp:127.0.0.1:{port}').launch()
+        guests.append(dst)
+        last = max(T.ticks(src.text()))
+        st = T.migrate(src.vm, f'tcp:127.0.0.1:{port}')
+        T.check(st['status'] == 'completed',
+                f'{src.name} -> {name}: migration completed')
+        T.check(T.wait_running(dst.vm), f'{name} runs the guest')
+        txt = dst.wait_for(f'APX-TICK {last + 10}\n', timeout=60)
+        got = T.ticks(txt)
+        T.check('APX-GUEST: ready' not in txt and got[0] >= last and
+                got == list(range(got[0], got[0] + len(got))),
+                f'{name}: the guest continued counting ({got[0]}..{got[-1]}'
+                f' after {last} on {src.name}), no reboot')
+        hops.append((dst, binary))
+        src.shutdown()
+
+    # 3. APX guest to stock: stock refuses, our source resumes
+    threads, seconds = 2, 15
+    src = T.Guest(wd, 'apx-src', args=(threads, seconds)).launch()
+    guests.append(src)
+    port = T.free_port()
+    bad = T.Guest(wd, 'stock-dst', cpu='max,mpx=off', binary=STOCK,
+                  args=(threads, seconds),
+                  incoming=f'tcp:127.0.0.1:{port}').launch()
+    guests.append(bad)
+    T.return_path(src.vm, bad.vm)
+    src.wait_for(T.REPORT_RE)
+    before = T.last_values(src.text())
+    st = T.migrate(src.vm, f'tcp:127.0.0.1:{port}')
+    T.check(st['status'] == 'failed',
+            f'migration of an APX guest to stock QEMU failed '
+            f'({st.get("error-desc", "")})')
+    bad.vm.wait(timeout=30)
+    log = bad.vm.get_log() or ''
+    T.log('stock said: ' + ' | '.join(log.strip().splitlines()))
+    T.check("error while loading state for instance 0x0 of device 'cpu'"
+            in log, 'stock QEMU complains about the cpu state')
+    T.check(bad.vm.exitcode() == 1, 'stock QEMU exited with status 1')
+    T.check(src.vm.cmd('query-status')['status'] == 'running',
+            'our source guest is running again')
+    mark = len(src.text())
+    src.wait_for(T.REPORT_RE, timeout=30)
+    T.wait_running(src.vm)
+    port = T.free_port()
+    good = T.Guest(wd, 'apx-dst', args=(threads, seconds),
+                   incoming=f'tcp:127.0.0.1:{port}').launch()
+    guests.append(good)
+    st = T.migrate(src.vm, f'tcp:127.0.0.1:{port}')
+    T.check(st['status'] == 'completed', 'retry to our QEMU completed')
+    txt = good.wait_for('APX-XSTATE: exit', timeout=90)
+    T.check('APX-XSTATE: FAIL' not in src.text()[mark:] + txt,
+            'no register mismatch after the refusal or after the retry')
+    T.check(f'APX-XSTATE: PASS threads={threads}' in txt,
+            'guest program passed on our destination')
+    after = T.last_values(txt)
+    for t in sorted(before):
+        T.check(before[t] == after[t], f'thread {t}: R16..R31 intact')
+finally:
+    for g in guests:
+        g.shutdown()
+    T.cleanup(wd)
