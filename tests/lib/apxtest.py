@@ -295,3 +295,34 @@ def wait_running(vm, timeout=30):
             return True
         time.sleep(0.1)
     return False
+
+
+# The cpu/apx subsection in a stream: QEMU_VM_SUBSECTION, name, version 1,
+# then R16..R31 as 16 big-endian u64.
+APX_SUBSECTION = b'\x05\x07cpu/apx\x00\x00\x00\x01'
+APX_SUBSECTION_LEN = len(APX_SUBSECTION) + 16 * 8
+
+
+def strip_apx(stream):
+    """The stream without any cpu/apx subsection."""
+    out, pos = b'', 0
+    while (i := stream.find(APX_SUBSECTION, pos)) >= 0:
+        out, pos = out + stream[pos:i], i + APX_SUBSECTION_LEN
+    return out + stream[pos:]
+
+
+CPU_SECTION_RE = re.compile(rb'\x04(.{4})\x03cpu.{4}.{4}', re.S)
+
+
+def cpu_sections(stream):
+    """The bodies of the "cpu" device sections of a saved stream.
+
+    A full section is 0x04, be32 section id, name length and name, be32
+    instance id, be32 version, the body, then the footer 0x7e + section id.
+    """
+    bodies = []
+    for m in CPU_SECTION_RE.finditer(stream):
+        end = stream.find(b'\x7e' + m.group(1), m.end())
+        if end > 0:
+            bodies.append(stream[m.end():end])
+    return bodies

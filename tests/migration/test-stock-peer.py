@@ -29,7 +29,7 @@ MACHINE = 'pc-q35-10.0'
 # A fixed RTC on the VM clock: nothing time-dependent in the paused stream
 PAUSED = ['-machine', MACHINE, '-accel', 'tcg', '-m', '128', '-nodefaults',
           '-S', '-rtc', 'base=2020-01-01T00:00:00,clock=vm']
-SUBSECTION = b'\x05\x07cpu/apx\x00\x00\x00\x01'
+SUBSECTION = T.APX_SUBSECTION
 
 
 def paused_stream(wd, name, binary, cpu):
@@ -56,17 +56,6 @@ def split_vmdesc(stream):
             return stream[:i], stream[i + 5:]
 
 
-def strip_apx(stream):
-    """Remove every cpu/apx subsection (header + 16 x u64)."""
-    out, pos = b'', 0
-    while True:
-        i = stream.find(SUBSECTION, pos)
-        if i < 0:
-            return out + stream[pos:]
-        out += stream[pos:i]
-        pos = i + len(SUBSECTION) + 128
-
-
 wd = T.workdir()
 guests = []
 try:
@@ -80,7 +69,7 @@ try:
     T.check(apx.count(SUBSECTION) == 1, 'apxf: one cpu/apx subsection')
     apx_state, apx_desc = split_vmdesc(apx)
     stock_state, stock_desc = split_vmdesc(stock_nompx)
-    T.check(strip_apx(apx_state) == stock_state,
+    T.check(T.strip_apx(apx_state) == stock_state,
             'apxf: without that subsection the device state equals stock\'s '
             'for the same CPU minus APX')
     T.check(b'"cpu/apx"' in apx_desc and b'apx' not in stock_desc,
