@@ -82,13 +82,13 @@ for t in "${QTESTS[@]}"; do
 done
 
 # Scenario tests of this project: every tests/*/test-*.sh and test-*.py,
-# in name order.
+# in name order; each may take APX_TEST_TIMEOUT seconds (default 900).
 for t in "$APX_TOP"/tests/*/test-*.sh "$APX_TOP"/tests/*/test-*.py; do
     [ -e "$t" ] || continue
     rel=${t#$APX_TOP/tests/}
     case $t in
-    *.py) run_test "${rel%.py}" 900 /usr/bin/python3 "$t" ;;
-    *) run_test "${rel%.sh}" 900 "$t" ;;
+    *.py) run_test "${rel%.py}" "${APX_TEST_TIMEOUT:-900}" /usr/bin/python3 "$t" ;;
+    *) run_test "${rel%.sh}" "${APX_TEST_TIMEOUT:-900}" "$t" ;;
     esac
 done
 

@@ -7,6 +7,8 @@
  * so the program runs wherever the OS enabled APX in XCR0.
  *
  * Usage: apx-xstate THREADS SECONDS [SEED [DIRTY_MB]]
+ * Thread T runs on CPU T modulo the number of online CPUs, so with as many
+ * threads as CPUs every CPU holds its own thread's values.
  * With DIRTY_MB, one more thread keeps rewriting a DIRTY_MB buffer, one
  * word per page and pass, every 100 ms (a migration workload), checking
  * that each page still holds what the previous pass wrote.
@@ -20,6 +22,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE
 #include <cpuid.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -98,8 +101,15 @@ static void *worker(void *arg)
     struct thread_state *ts = arg;
     uint8_t *b = xbuf_alloc();
     uint64_t want[NREGS], got[NREGS];
+    long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t cpus;
     unsigned r;
 
+    CPU_ZERO(&cpus);
+    CPU_SET(ts->t % (ncpus > 0 ? ncpus : 1), &cpus);
+    if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+        perror("sched_setaffinity");
+    }
     for (r = 0; r < NREGS; r++) {
         want[r] = pattern(ts->t, 16 + r);
     }
