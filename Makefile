@@ -1,7 +1,8 @@
 # qemu-apx: Intel APX for QEMU 10.0 LTS, as a patch queue on Debian's QEMU.
 # Every target is a thin wrapper around a script in scripts/ or tests/.
 
-.PHONY: all build prepare export demo check check-series checkpatch clean distclean help
+.PHONY: all build prepare export demo check check-series checkpatch soak fuzz \
+	bench-migration clean distclean help
 
 all build:
 	@scripts/build.sh
@@ -23,6 +24,15 @@ checkpatch:
 
 check-series:
 	@scripts/check-series.sh
+
+soak: build
+	@APX_PINGPONG_HOPS=$${APX_PINGPONG_HOPS:-200} APX_TEST_TIMEOUT=14400 tests/run.sh -k load-pingpong
+
+fuzz:
+	@scripts/fuzz.sh
+
+bench-migration: build
+	@PYTHONPATH=build/src/python scripts/bench-migration.py -o docs/bench-migration.md
 
 clean:
 	rm -rf build/qemu build/qemu-system-x86_64 build/qemu-x86_64 build/tests

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what building and testing qemu-apx needs, from Debian's archive.
-# Usage: scripts/install-deps.sh
+# Usage: scripts/install-deps.sh [EXTRA-PACKAGE...]
 # Runs apt only when something is missing.  On Debian 12 the few packages that
 # are too old there (meson >= 1.5, python3-pycotap, QEMU 10.0 firmware) come from bookworm-backports
 # through a private apt configuration; the system's sources are left alone.
@@ -15,6 +15,8 @@ PKGS=(
     ipxe-qemu
     # tests and tooling
     debootstrap iproute2 socat cpio gdb
+    # extra packages a caller needs (e.g. scripts/fuzz.sh: clang)
+    "$@"
 )
 BPO_PKGS=(meson python3-pycotap seabios qemu-system-data)
 
