@@ -122,8 +122,9 @@ class Guest:
 
     def __init__(self, workdir, name, cpu=APX_CPU, args=None, smp=2,
                  extra=(), incoming=None, binary=None, ticks=None,
-                 wrapper=(), mem=512):
-        kernel, initrd = guest_artifacts()
+                 wrapper=(), mem=512, initrd=None):
+        kernel, default_initrd = guest_artifacts()
+        initrd = initrd or default_initrd
         self.name = name
         self.console = os.path.join(workdir, f'{name}.console')
         open(self.console, 'w', encoding='utf-8').close()
