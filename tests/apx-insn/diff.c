@@ -170,6 +170,17 @@ static const struct ud_case ud_cases[] = {
     UD("REX2 map 1 + rdtsc (row 3)", "\xd5\x80\x31", 1),
     UD("REX2 map 1 + Jcc rel32 (row 8)", "\xd5\x80\x84\0\0\0\0", 1),
     UD("REX2 map 1 + mov %cr16 (R4)", "\xd5\xc0\x20\xc0", 1),
+    UD("EVEX map 4 add %rax,%rcx (valid)", "\x62\xf4\xfc\x08\x01\xc1", 0),
+    UD("EVEX map 4 add %rax,%rcx,%rdx (ND, valid)",
+       "\x62\xf4\xec\x18\x01\xc1", 0),
+    UD("EVEX map 4 {nf} add (valid)", "\x62\xf4\xfc\x0c\x01\xc1", 0),
+    UD("EVEX map 4 {nf} adc", "\x62\xf4\xfc\x0c\x11\xc1", 1),
+    UD("EVEX map 4 mul with ND", "\x62\xf4\xec\x18\xf7\xe1", 1),
+    UD("EVEX map 4 vvvv without ND", "\x62\xf4\xec\x08\x01\xc1", 1),
+    UD("EVEX map 4 with L=1", "\x62\xf4\xfc\x28\x01\xc1", 1),
+    UD("66 before EVEX", "\x66\x62\xf4\xfc\x08\x01\xc1", 1),
+    UD("REX before EVEX", "\x48\x62\xf4\xfc\x08\x01\xc1", 1),
+    UD("EVEX map 5", "\x62\xf5\xfc\x08\x01\xc1", 1),
 };
 
 static sigjmp_buf ud_jmp;

@@ -1,0 +1,107 @@
+"""EVEX map 4 forms (promoted legacy instructions) for gen.py.
+
+Same conventions as forms_rex2.py.  An APX form uses EVEX.ND (three
+operands, the last one the new destination, zero-extended from 8 and 16
+bits) and/or EVEX.NF ({nf}: the flags stay as they were); its legacy
+equivalent spells that out: a MOV into the destination first, MOVZX after
+8/16-bit results, PUSHF/POPF around a no-flags operation.
+"""
+
+FORMS = []
+ND_NF = ['add', 'or', 'and', 'sub', 'xor']
+ND_ONLY = ['adc', 'sbb']
+CC = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 'p', 'np',
+      'l', 'ge', 'le', 'g']
+
+
+def form(name, asm, legacy, **kinds):
+    FORMS.append((name, asm, legacy, kinds))
+
+
+def nf(legacy):
+    return 'pushfq\n\t' + legacy + '\n\tpopfq'
+
+
+for op in ND_NF + ND_ONLY:
+    form(f'{op}_nd64', f'{op} {{B}}, {{C}}, {{A}}',
+         f'mov {{C}}, {{A}}\n\t{op} {{B}}, {{A}}')
+    form(f'{op}_nd32', f'{op} {{B_d}}, {{C_d}}, {{A_d}}',
+         f'mov {{C_d}}, {{A_d}}\n\t{op} {{B_d}}, {{A_d}}')
+    form(f'{op}_nd16', f'{op} {{B_w}}, {{C_w}}, {{A_w}}',
+         f'movzwl {{C_w}}, {{A_d}}\n\t{op} {{B_w}}, {{A_w}}\n\t'
+         f'movzwl {{A_w}}, {{A_d}}')
+    form(f'{op}_nd8', f'{op} {{B_b}}, {{C_b}}, {{A_b}}',
+         f'movzbl {{C_b}}, {{A_d}}\n\t{op} {{B_b}}, {{A_b}}\n\t'
+         f'movzbl {{A_b}}, {{A_d}}')
+    form(f'{op}_nd_mem', f'{op} 8({{P}}), {{C}}, {{A}}',
+         f'mov {{C}}, {{A}}\n\t{op} 8({{P}}), {{A}}', P='p')
+    form(f'{op}_nd_memd', f'{op} {{C}}, 8({{P}}), {{A}}',
+         f'mov 8({{P}}), {{A}}\n\t{op} {{C}}, {{A}}', P='p')
+    form(f'{op}_nd_imm', f'{op} $0x12345, {{C}}, {{A}}',
+         f'mov {{C}}, {{A}}\n\t{op} $0x12345, {{A}}')
+    form(f'{op}_nd_imm8', f'{op} $-5, {{C_d}}, {{A_d}}',
+         f'mov {{C_d}}, {{A_d}}\n\t{op} $-5, {{A_d}}')
+    form(f'{op}_nd_immb', f'{op} $0x7f, {{C_b}}, {{A_b}}',
+         f'movzbl {{C_b}}, {{A_d}}\n\t{op} $0x7f, {{A_b}}\n\t'
+         f'movzbl {{A_b}}, {{A_d}}')
+    form(f'{op}_evex', f'{{evex}} {op} {{B}}, {{A}}', f'{op} {{B}}, {{A}}')
+    form(f'{op}_evex_m', f'{{evex}} {op} {{B}}, 8({{P}})',
+         f'{op} {{B}}, 8({{P}})', P='p')
+for op in ND_NF:
+    form(f'{op}_nf', f'{{nf}} {op} {{B}}, {{A}}', nf(f'{op} {{B}}, {{A}}'))
+    form(f'{op}_nf8', f'{{nf}} {op} {{B_b}}, {{A_b}}',
+         nf(f'{op} {{B_b}}, {{A_b}}'))
+    form(f'{op}_nf_m', f'{{nf}} {op} {{B}}, 8({{P}})',
+         nf(f'{op} {{B}}, 8({{P}})'), P='p')
+    form(f'{op}_nf_imm', f'{{nf}} {op} $77, {{A_w}}', nf(f'{op} $77, {{A_w}}'))
+    form(f'{op}_nf_nd', f'{{nf}} {op} {{B}}, {{C}}, {{A}}',
+         nf(f'mov {{C}}, {{A}}\n\t{op} {{B}}, {{A}}'))
+for op in ('inc', 'dec', 'neg', 'not'):
+    form(f'{op}_nd', f'{op} {{C}}, {{A}}', f'mov {{C}}, {{A}}\n\t{op} {{A}}')
+    form(f'{op}_nd8', f'{op} {{C_b}}, {{A_b}}',
+         f'movzbl {{C_b}}, {{A_d}}\n\t{op} {{A_b}}\n\tmovzbl {{A_b}}, {{A_d}}')
+    form(f'{op}_evex_m', f'{{evex}} {op}q 8({{P}})', f'{op}q 8({{P}})', P='p')
+    if op != 'not':
+        form(f'{op}_nf', f'{{nf}} {op} {{A}}', nf(f'{op} {{A}}'))
+        form(f'{op}_nf_nd16', f'{{nf}} {op} {{C_w}}, {{A_w}}',
+             nf(f'movzwl {{C_w}}, {{A_d}}\n\t{op} {{A_w}}\n\t'
+                f'movzwl {{A_w}}, {{A_d}}'))
+for op in ('rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sar'):
+    form(f'{op}_nd_imm', f'{op} $5, {{C}}, {{A}}',
+         f'mov {{C}}, {{A}}\n\t{op} $5, {{A}}')
+    form(f'{op}_nd_1', f'{op} $1, {{C_d}}, {{A_d}}',
+         f'mov {{C_d}}, {{A_d}}\n\t{op} $1, {{A_d}}')
+    form(f'{op}_nd_cl16', f'{op} %cl, {{C_w}}, {{A_w}}',
+         f'movzwl {{C_w}}, {{A_d}}\n\t{op} %cl, {{A_w}}\n\t'
+         f'movzwl {{A_w}}, {{A_d}}')
+    form(f'{op}_evex_cl8', f'{{evex}} {op} %cl, {{A_b}}', f'{op} %cl, {{A_b}}')
+    if op not in ('rcl', 'rcr'):
+        form(f'{op}_nf_cl', f'{{nf}} {op} %cl, {{A}}', nf(f'{op} %cl, {{A}}'))
+        form(f'{op}_nf_nd_imm', f'{{nf}} {op} $3, {{C_b}}, {{A_b}}',
+             nf(f'movzbl {{C_b}}, {{A_d}}\n\t{op} $3, {{A_b}}\n\t'
+                f'movzbl {{A_b}}, {{A_d}}'))
+form('shld_nd_imm', 'shld $7, {B}, {C}, {A}',
+     'mov {C}, {A}\n\tshld $7, {B}, {A}')
+form('shrd_nd_cl', 'shrd %cl, {B_d}, {C_d}, {A_d}',
+     'mov {C_d}, {A_d}\n\tshrd %cl, {B_d}, {A_d}')
+form('shld_nf_cl', '{nf} shld %cl, {B}, {A}', nf('shld %cl, {B}, {A}'))
+form('shrd_nf_nd16', '{nf} shrd $3, {B_w}, {C_w}, {A_w}',
+     nf('movzwl {C_w}, {A_d}\n\tshrd $3, {B_w}, {A_w}\n\tmovzwl {A_w}, {A_d}'))
+form('imul_nd', 'imul {B}, {C}, {A}', 'mov {C}, {A}\n\timul {B}, {A}')
+form('imul_nd16', 'imul {B_w}, {C_w}, {A_w}',
+     'movzwl {C_w}, {A_d}\n\timul {B_w}, {A_w}\n\tmovzwl {A_w}, {A_d}')
+form('imul_nf', '{nf} imul {B}, {A}', nf('imul {B}, {A}'))
+form('imul_nf_imm', '{nf} imul $77, {B}, {A}', nf('imul $77, {B}, {A}'))
+form('imul_nf_1op', '{nf} imul {A}', nf('imul {A}'))
+form('mul_nf', '{nf} mul {A_d}', nf('mul {A_d}'))
+form('div_nf', 'xor %edx, %edx\n\t{nf} div {A}',
+     'xor %edx, %edx\n\t' + nf('div {A}'), A='n')
+for cc in CC:
+    form(f'cmov{cc}_nd', f'cmp {{D}}, {{C}}\n\tcmov{cc} {{B}}, {{C}}, {{A}}',
+         f'cmp {{D}}, {{C}}\n\tmov {{C}}, {{A}}\n\tcmov{cc} {{B}}, {{A}}')
+form('cmovl_nd32', 'cmp {D}, {C}\n\tcmovl {B_d}, {C_d}, {A_d}',
+     'cmp {D}, {C}\n\tmov {C_d}, {A_d}\n\tcmovl {B_d}, {A_d}')
+for op in ('popcnt', 'lzcnt', 'tzcnt'):
+    form(f'{op}_nf', f'{{nf}} {op} {{B}}, {{A}}', nf(f'{op} {{B}}, {{A}}'))
+    form(f'{op}_evex16', f'{{evex}} {op} {{B_w}}, {{A_w}}',
+         f'{op} {{B_w}}, {{A_w}}')
