@@ -181,6 +181,9 @@ static const struct ud_case ud_cases[] = {
     UD("66 before EVEX", "\x66\x62\xf4\xfc\x08\x01\xc1", 1),
     UD("REX before EVEX", "\x48\x62\xf4\xfc\x08\x01\xc1", 1),
     UD("EVEX map 5", "\x62\xf5\xfc\x08\x01\xc1", 1),
+    UD("PUSH2 naming RSP", "\x62\xf4\x7c\x18\xff\xf4", 1),
+    UD("POP2 naming one register twice", "\x62\xf4\x7c\x18\x8f\xc0", 1),
+    UD("PUSH2 without ND", "\x62\xf4\x7c\x08\xff\xf1", 1),
 };
 
 static sigjmp_buf ud_jmp;

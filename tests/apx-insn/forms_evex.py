@@ -105,3 +105,22 @@ for op in ('popcnt', 'lzcnt', 'tzcnt'):
     form(f'{op}_nf', f'{{nf}} {op} {{B}}, {{A}}', nf(f'{op} {{B}}, {{A}}'))
     form(f'{op}_evex16', f'{{evex}} {op} {{B_w}}, {{A_w}}',
          f'{op} {{B_w}}, {{A_w}}')
+# PUSH2/POP2 need RSP 16-byte aligned; at the form it is 8 mod 16
+ALIGN, UNALIGN = 'sub $8, %rsp\n\t', '\n\tadd $8, %rsp'
+form('push2', ALIGN + 'push2 {A}, {B}\n\tpop {C}\n\tpop {D}' + UNALIGN,
+     ALIGN + 'push {B}\n\tpush {A}\n\tpop {C}\n\tpop {D}' + UNALIGN)
+form('pop2', ALIGN + 'push {A}\n\tpush {B}\n\tpop2 {C}, {D}' + UNALIGN,
+     ALIGN + 'push {A}\n\tpush {B}\n\tpop {D}\n\tpop {C}' + UNALIGN)
+form('push2p_pop2p', ALIGN + 'push2p {A}, {B}\n\tpop2p {C}, {D}' + UNALIGN,
+     ALIGN + 'push {B}\n\tpush {A}\n\tpop {D}\n\tpop {C}' + UNALIGN)
+for cc in CC:
+    form(f'setzu{cc}', f'cmp {{B}}, {{A}}\n\tsetzu{cc} {{C_b}}',
+         f'cmp {{B}}, {{A}}\n\tset{cc} {{C_b}}\n\tmovzbl {{C_b}}, {{C_d}}')
+form('sete_evex', 'cmp {B}, {A}\n\t{evex} sete {C_b}',
+     'cmp {B}, {A}\n\tsete {C_b}')
+form('imulzu', 'imulzu $3, {B_w}, {A_w}',
+     'imul $3, {B_w}, {A_w}\n\tmovzwl {A_w}, {A_d}')
+form('imulzu_nf', '{nf} imulzu $-300, {B_w}, {A_w}',
+     nf('imul $-300, {B_w}, {A_w}\n\tmovzwl {A_w}, {A_d}'))
+form('imul_evex_imm16', '{evex} imul $1000, {B_w}, {A_w}',
+     'imul $1000, {B_w}, {A_w}')
