@@ -184,6 +184,8 @@ static const struct ud_case ud_cases[] = {
     UD("PUSH2 naming RSP", "\x62\xf4\x7c\x18\xff\xf4", 1),
     UD("POP2 naming one register twice", "\x62\xf4\x7c\x18\x8f\xc0", 1),
     UD("PUSH2 without ND", "\x62\xf4\x7c\x08\xff\xf1", 1),
+    UD("CCMP with ND", "\x62\xf4\xfc\x1a\x39\xc1", 1),
+    UD("{nf} ADD with aaa bits", "\x62\xf4\xfc\x0d\x01\xc1", 1),
 };
 
 static sigjmp_buf ud_jmp;

@@ -124,3 +124,39 @@ form('imulzu_nf', '{nf} imulzu $-300, {B_w}, {A_w}',
      nf('imul $-300, {B_w}, {A_w}\n\tmovzwl {A_w}, {A_d}'))
 form('imul_evex_imm16', '{evex} imul $1000, {B_w}, {A_w}',
      'imul $1000, {B_w}, {A_w}')
+# CCMP/CTEST: the legacy variant branches on the source condition and
+# either compares/tests or loads the default flags value (OF SF ZF CF from
+# DFV, PF = CF, AF = 0) through PUSHF/POPF.
+SCC = ['o', 'no', 'b', 'ae', 'e', 'ne', 'be', 'a', 's', 'ns', 't', 'f',
+       'l', 'ge', 'le', 'g']
+INVERSE = {'o': 'no', 'no': 'o', 'b': 'ae', 'ae': 'b', 'e': 'ne', 'ne': 'e',
+           'be': 'a', 'a': 'be', 's': 'ns', 'ns': 's', 'l': 'ge', 'ge': 'l',
+           'le': 'g', 'g': 'le'}
+DFVS = [('', 0), ('of', 0x800), ('sf, zf', 0xc0), ('cf', 0x5),
+        ('of, sf, zf, cf', 0x8c5)]
+
+
+def conditional(scc, insn, dflags):
+    dfv = (f'pushfq\n\tandq $~0x8d5, (%rsp)\n\torq ${dflags:#x}, (%rsp)\n\t'
+           'popfq')
+    if scc == 't':
+        return insn
+    if scc == 'f':
+        return dfv
+    return (f'j{INVERSE[scc]} 1f\n\t{insn}\n\tjmp 2f\n1:\t{dfv}\n2:')
+
+
+for k, scc in enumerate(SCC):
+    dfv, dflags = DFVS[k % len(DFVS)]
+    form(f'ccmp{scc}', f'ccmp{scc} {{dfv={dfv}}} {{B}}, {{A}}',
+         conditional(scc, 'cmp {B}, {A}', dflags))
+    dfv, dflags = DFVS[(k + 2) % len(DFVS)]
+    form(f'ccmp{scc}_imm8', f'ccmp{scc}b {{dfv={dfv}}} $0x41, {{A_b}}',
+         conditional(scc, 'cmpb $0x41, {A_b}', dflags))
+    form(f'ctest{scc}', f'ctest{scc} {{dfv={dfv}}} {{B_d}}, {{A_d}}',
+         conditional(scc, 'test {B_d}, {A_d}', dflags))
+    dfv, dflags = DFVS[(k + 4) % len(DFVS)]
+    form(f'ctest{scc}_mimm', f'ctest{scc}q {{dfv={dfv}}} $0x1234, 8({{P}})',
+         conditional(scc, 'testq $0x1234, 8({P})', dflags), P='p')
+    form(f'ccmp{scc}_mem', f'ccmp{scc} {{dfv={dfv}}} 8({{P}}), {{A_w}}',
+         conditional(scc, 'cmp 8({P}), {A_w}', dflags), P='p')

@@ -8,6 +8,7 @@ OUTDIR/encodings (each form's expected APX encoding, for the objdump
 check).  The forms are in forms_rex2.py and forms_evex.py.
 """
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -34,7 +35,7 @@ def subst(asm, regs):
     for slot, reg in zip(SLOTS, regs):
         for suf, name in names(reg).items():
             out = out.replace('{' + slot + suf + '}', name)
-    left = out.replace('{nf}', '').replace('{evex}', '')
+    left = re.sub(r'\{(nf|evex|dfv=[a-z, ]*)\}', '', out)
     assert '{' not in left and '}' not in left, out
     return out
 
