@@ -2,6 +2,7 @@
 # Build the differential APX instruction test with Debian unstable's GNU
 # toolchain (scripts/sid-run.sh): gen.py writes the assembly of every form,
 # GNU as 2.47 encodes it, gcc links it statically with diff.c.
+# Also builds apx-user (signal frames and gdbstub in linux-user) next to it.
 # Usage: tests/apx-insn/build.sh   prints the path of build/tests/apx-insn/apx-insn-diff
 # Rebuilds only when a source changed.
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -20,5 +21,8 @@ python3 "$src/gen.py" "$out" || die "generating the test forms failed."
     die "building apx-insn-diff with Debian unstable's toolchain failed."
 "$APX_TOP/scripts/sid-run.sh" -C "$out" objdump -d apx-insn-diff.new >"$out/apx-insn-diff.dis" ||
     die "objdump of apx-insn-diff failed."
+"$APX_TOP/scripts/sid-run.sh" -C "$out" gcc -O2 -Wall -static \
+    -o apx-user "$src/apx-user.c" >&2 ||
+    die "building apx-user with Debian unstable's toolchain failed."
 mv "$out/apx-insn-diff.new" "$bin"
 echo "$bin"
