@@ -12,7 +12,9 @@ on R8..R13 that spells out what ND and NF mean.  This test
      registers, flags and memory in both variants over thousands of random
      cases, and the #UD rules hold;
   3. without apxf, every APX encoding (and plain D5, AAD) raises #UD;
-  4. runs it inside a Linux 7.x guest under qemu-system-x86_64 (APX
+  4. -d in_asm logs the bytes of translated APX code, and QEMU's
+     scripts/disas-objdump.pl with GNU objdump 2.47 decodes all of it;
+  5. runs it inside a Linux 7.x guest under qemu-system-x86_64 (APX
      enabled by the guest kernel through XCR0).
 """
 import os
@@ -106,7 +108,25 @@ for cpu in ('max', 'qemu64'):
             f'-cpu {cpu} (no apxf): every APX encoding raises #UD'
             + ('' if rc == 0 else f'\n{out}'))
 
-# 4. System mode, in a Linux guest
+# 4. -d in_asm: without capstone QEMU logs the bytes of each block it
+# translates (OBJD-T); its scripts/disas-objdump.pl with GNU objdump 2.47
+# must decode every APX instruction QEMU ran.
+log = os.path.join(os.path.dirname(binary), 'in_asm.log')
+p = subprocess.run([USER, '-cpu', T.APX_CPU, '-d', 'in_asm', '-D', log,
+                    binary, '1'], capture_output=True, text=True, timeout=300)
+T.check(p.returncode == 0, '-d in_asm run')
+with open(log, encoding='utf-8', errors='replace') as f:
+    T.check('OBJD-T:' in f.read(), '-d in_asm logs the raw bytes (OBJD-T)')
+dis = subprocess.run([os.path.join(T.TOP, 'scripts', 'sid-run.sh'), 'sh', '-c',
+                      'perl "$0"/build/src/scripts/disas-objdump.pl '
+                      '-t i386:x86-64 < "$1"', T.TOP, log],
+                     capture_output=True, text=True, timeout=300).stdout
+for needle in ('push2 ', '{nf} add', 'ccmpe', 'cmove ', 'jmpabs', '%r31'):
+    T.check(needle in dis, f'disas-objdump.pl shows {needle.strip()!r}')
+T.check('(bad)' not in dis, 'and no "(bad)" in '
+        f'{dis.count(chr(10))} lines of QEMU-executed code')
+
+# 5. System mode, in a Linux guest
 WD = T.workdir()
 try:
     run_sh = os.path.join(WD, 'run.sh')
