@@ -2,7 +2,7 @@
 # Every target is a thin wrapper around a script in scripts/ or tests/.
 
 .PHONY: all build prepare export demo check check-series checkpatch soak fuzz \
-	bench-migration clean distclean help
+	bench-migration bench-tcg clean distclean help
 
 all build:
 	@scripts/build.sh
@@ -30,6 +30,9 @@ soak: build
 
 fuzz:
 	@scripts/fuzz.sh
+
+bench-tcg: build
+	@scripts/bench-tcg.py -o docs/bench-tcg.md
 
 bench-migration: build
 	@PYTHONPATH=build/src/python scripts/bench-migration.py -o docs/bench-migration.md
