@@ -8,6 +8,9 @@
  *                             handler clobbers them.
  *        apx-user gdb         sets R16..R31, calls apx_checkpoint() (a
  *                             breakpoint for gdb), prints R16..R31 after.
+ *        apx-user plt         R16..R31 across the first call of a libc
+ *                             function, which (in a dynamic build with
+ *                             lazy binding) goes through ld.so's resolver.
  * Built without -mapxf: nothing but the inline assembly touches R16..R31.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -187,6 +190,19 @@ static int test_gdb(void)
     return 0;
 }
 
+static int test_plt(void)
+{
+    uint64_t got[NREGS];
+    int bad;
+
+    set_egprs(pattern);
+    getppid();          /* first call: through the PLT and the resolver */
+    get_egprs(got);
+    bad = check(got, pattern, "across the first call of getppid()");
+    printf("APX-USER: %s plt\n", bad ? "FAIL" : "PASS");
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     int i;
@@ -201,6 +217,9 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "gdb")) {
         return test_gdb();
     }
-    fprintf(stderr, "usage: %s signals|gdb\n", argv[0]);
+    if (argc > 1 && !strcmp(argv[1], "plt")) {
+        return test_plt();
+    }
+    fprintf(stderr, "usage: %s signals|gdb|plt\n", argv[0]);
     return 64;
 }

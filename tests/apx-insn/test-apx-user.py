@@ -10,7 +10,11 @@ qemu-x86_64 -cpu max,apxf=on:
      clobbers R16..R31 never disturb the interrupted loop's values;
   2. gdb (Debian's gdb, reading our target description) connected to
      qemu-x86_64 -g reads R16 and R31 at a breakpoint and writes R20,
-     which the program then prints.
+     which the program then prints;
+  3. a dynamic build, run with Debian unstable's ld.so and libc (-L the
+     sid root): the signal tests again, and R16..R31 across a first,
+     lazily bound call through ld.so's resolver, which saves and restores
+     registers with XSAVE.
 """
 import os
 import socket
@@ -65,4 +69,18 @@ T.check('APX-USER: r20=1234567890abcdef' in out,
         'a value gdb wrote into R20 reaches the program')
 T.check(f'APX-USER: r21={pattern(21):016x}' in out,
         'and the other registers keep theirs')
+
+# 3. Dynamic build with the sid root's ld.so and libc
+root = subprocess.run([os.path.join(T.TOP, 'scripts', 'sid-root.sh')],
+                      check=True, capture_output=True,
+                      text=True).stdout.strip()
+dyn = prog + '-dyn'
+for mode in ('signals', 'plt'):
+    p = subprocess.run([USER, '-cpu', T.APX_CPU, '-L', root, dyn, mode],
+                       capture_output=True, text=True, timeout=120,
+                       env={**os.environ, 'LD_BIND_NOW': ''})
+    T.log(p.stdout.strip())
+    T.check(p.returncode == 0 and f'APX-USER: PASS {mode}' in p.stdout,
+            f'dynamic build ({mode}) with ld.so and libc from Debian '
+            'unstable' + ('' if p.returncode == 0 else f'\n{p.stderr}'))
 T.log('PASS')
