@@ -186,6 +186,8 @@ static const struct ud_case ud_cases[] = {
     UD("PUSH2 without ND", "\x62\xf4\x7c\x08\xff\xf1", 1),
     UD("CCMP with ND", "\x62\xf4\xfc\x1a\x39\xc1", 1),
     UD("{nf} ADD with aaa bits", "\x62\xf4\xfc\x0d\x01\xc1", 1),
+    UD("EVEX map 4 ADD with F3", "\x62\xf4\xfe\x08\x01\xc1", 1),
+    UD("SETcc.ZU with vvvv", "\x62\xf4\x47\x18\x44\xc1", 1),
 };
 
 static sigjmp_buf ud_jmp;

@@ -160,3 +160,14 @@ for k, scc in enumerate(SCC):
          conditional(scc, 'testq $0x1234, 8({P})', dflags), P='p')
     form(f'ccmp{scc}_mem', f'ccmp{scc} {{dfv={dfv}}} 8({{P}}), {{A_w}}',
          conditional(scc, 'cmp 8({P}), {A_w}', dflags), P='p')
+# NF after an instruction whose lazy flags state is still pending (CMP/SUB
+# keep their operands for a later flags computation): that state must come
+# through the NF instruction whole, for a consumer of each kind.
+for cc in ('b', 'l', 'be', 'e'):
+    form(f'nf_after_cmp_set{cc}',
+         f'cmp {{D}}, {{C}}\n\t{{nf}} add {{B}}, {{A}}\n\tset{cc} {{C_b}}',
+         f'cmp {{D}}, {{C}}\n\t' + nf('add {B}, {A}') + f'\n\tset{cc} {{C_b}}')
+form('nf_after_sub_adc', 'sub {D}, {C}\n\t{nf} shl $3, {B}, {A}\n\tadc $0, {D}',
+     'sub {D}, {C}\n\t' + nf('mov {B}, {A}\n\tshl $3, {A}') + '\n\tadc $0, {D}')
+form('nf_after_cmp', 'cmp {D_d}, {C_d}\n\t{nf} imul {B}, {A}',
+     'cmp {D_d}, {C_d}\n\t' + nf('imul {B}, {A}'))

@@ -106,3 +106,6 @@ form('tzcnt', 'tzcnt {B_d}, {A_d}')
 form('movq_xmm', 'movq {A}, %xmm2\n\tpaddq %xmm2, %xmm2\n\tmovq %xmm2, {B}')
 form('cvtsi2sd', 'cvtsi2sd {A_d}, %xmm1\n\tcvttsd2si %xmm1, {B}')
 form('movnti', 'movnti {A}, 8({P})', P='p')
+# XCHG with rAX in its one-byte form (90+r): REX2.B4 selects R16..R23
+form('xchg_rax_short', 'xchg %rax, {A}\n\txchg %eax, {B_d}\n\txchg %rax, {C}\n\t'
+     'xchg %ax, {D_w}')
