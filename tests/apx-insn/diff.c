@@ -188,6 +188,10 @@ static const struct ud_case ud_cases[] = {
     UD("{nf} ADD with aaa bits", "\x62\xf4\xfc\x0d\x01\xc1", 1),
     UD("EVEX map 4 ADD with F3", "\x62\xf4\xfe\x08\x01\xc1", 1),
     UD("SETcc.ZU with vvvv", "\x62\xf4\x47\x18\x44\xc1", 1),
+    UD("EVEX map 2 vector instruction (AVX-512)",
+       "\x62\xf2\x7d\x08\x00\xc1", 1),
+    UD("EVEX map 2 ANDN with ND", "\x62\xf2\x74\x18\xf2\xc1", 1),
+    UD("EVEX map 2 {nf} SHLX", "\x62\xf2\xf5\x0c\xf7\xc1", 1),
 };
 
 static sigjmp_buf ud_jmp;

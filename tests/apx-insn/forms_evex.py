@@ -171,3 +171,19 @@ form('nf_after_sub_adc', 'sub {D}, {C}\n\t{nf} shl $3, {B}, {A}\n\tadc $0, {D}',
      'sub {D}, {C}\n\t' + nf('mov {B}, {A}\n\tshl $3, {A}') + '\n\tadc $0, {D}')
 form('nf_after_cmp', 'cmp {D_d}, {C_d}\n\t{nf} imul {B}, {A}',
      'cmp {D_d}, {C_d}\n\t' + nf('imul {B}, {A}'))
+# EVEX maps 2 and 3: the VEX instructions on GPRs, promoted (legacy = VEX)
+for op, nf_ok in (('andn', True), ('bzhi', True), ('bextr', True),
+                  ('shlx', False), ('sarx', False), ('shrx', False),
+                  ('pdep', False), ('pext', False)):
+    form(f'{op}_evex', f'{op} {{C}}, {{B}}, {{A}}', f'{op} {{C}}, {{B}}, {{A}}')
+    form(f'{op}_evex32', f'{op} {{C_d}}, {{B_d}}, {{A_d}}',
+         f'{op} {{C_d}}, {{B_d}}, {{A_d}}')
+    if nf_ok:
+        form(f'{op}_nf', f'{{nf}} {op} {{C}}, {{B}}, {{A}}',
+             nf(f'{op} {{C}}, {{B}}, {{A}}'))
+for op in ('blsi', 'blsr', 'blsmsk'):
+    form(f'{op}_evex', f'{op} {{B}}, {{A}}', f'{op} {{B}}, {{A}}')
+    form(f'{op}_nf', f'{{nf}} {op} {{B_d}}, {{A_d}}', nf(f'{op} {{B_d}}, {{A_d}}'))
+form('rorx_evex', 'rorx $13, {B}, {A}', 'rorx $13, {B}, {A}')
+form('mulx_evex', 'mulx {C}, {B}, {A}', 'mulx {C}, {B}, {A}')
+form('andn_evex_mem', 'andn 8({P}), {B}, {A}', 'andn 8({P}), {B}, {A}', P='p')
