@@ -187,3 +187,19 @@ for op in ('blsi', 'blsr', 'blsmsk'):
 form('rorx_evex', 'rorx $13, {B}, {A}', 'rorx $13, {B}, {A}')
 form('mulx_evex', 'mulx {C}, {B}, {A}', 'mulx {C}, {B}, {A}')
 form('andn_evex_mem', 'andn 8({P}), {B}, {A}', 'andn 8({P}), {B}, {A}', P='p')
+# MOVBE (now also register to register), CRC32, ADCX/ADOX in map 4
+form('movbe_rr64', 'movbe {B}, {A}', 'mov {B}, {A}\n\tbswap {A}')
+form('movbe_rr32', 'movbe {B_d}, {A_d}', 'mov {B_d}, {A_d}\n\tbswap {A_d}')
+form('movbe_rr16', 'movbe {B_w}, {A_w}',
+     nf('mov {B_w}, {A_w}\n\trol $8, {A_w}'))
+form('movbe_load', 'movbe 8({P}), {A}', 'movbe 8({P}), {A}', P='p')
+form('movbe_store16', 'movbe {A_w}, 8({P})', 'movbe {A_w}, 8({P})', P='p')
+form('crc32q', 'crc32q {B}, {A}', 'crc32q {B}, {A}')
+form('crc32b', 'crc32b {B_b}, {A_d}', 'crc32b {B_b}, {A_d}')
+form('crc32w_mem', 'crc32w 8({P}), {A_d}', 'crc32w 8({P}), {A_d}', P='p')
+for op in ('adcx', 'adox'):
+    form(f'{op}_evex', f'{op} {{B}}, {{A}}', f'{op} {{B}}, {{A}}')
+    form(f'{op}_nd', f'{op} {{B}}, {{C}}, {{A}}',
+         f'mov {{C}}, {{A}}\n\t{op} {{B}}, {{A}}')
+    form(f'{op}_nd32_mem', f'{op} 8({{P}}), {{C_d}}, {{A_d}}',
+         f'mov {{C_d}}, {{A_d}}\n\t{op} 8({{P}}), {{A_d}}', P='p')
