@@ -49,12 +49,8 @@ try:
     src.vm.cmd('migrate', uri=f'tcp:127.0.0.1:{port}')
     st = T.wait_migration(src.vm)
     T.check(st['status'] == 'completed', 'retry to an APX destination completed')
-    txt = good.wait_for('APX-XSTATE: exit', timeout=90)
-    T.check(f'APX-XSTATE: PASS threads={threads}' in txt,
-            'guest program passed after the failed attempt and the retry')
-    after = T.last_values(txt)
-    for t in sorted(before):
-        T.check(before[t] == after[t], f'thread {t}: R16..R31 intact')
+    T.check_program_ends(good, threads, before,
+                         'after the failed attempt and the retry')
 finally:
     for g in guests:
         g.shutdown()

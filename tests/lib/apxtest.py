@@ -211,6 +211,19 @@ def last_values(text):
     return last
 
 
+def check_program_ends(guest, threads, before, what, timeout=90):
+    """Wait for apx-xstate to exit in guest: it must pass, with each thread's
+    R16..R31 as in before (from last_values()).  Returns the console text."""
+    txt = guest.wait_for('APX-XSTATE: exit', timeout=timeout)
+    check('APX-XSTATE: FAIL' not in txt, f'{what}: no register mismatch')
+    check(f'APX-XSTATE: PASS threads={threads}' in txt,
+          f'{what}: the guest program passes')
+    after = last_values(txt)
+    for t in sorted(before):
+        check(before[t] == after[t], f'{what}: thread {t} has its R16..R31')
+    return txt
+
+
 def wait_job(vm, job_id):
     """Wait for a QMP job to conclude without error, then dismiss it."""
     for _ in range(300):

@@ -124,12 +124,8 @@ try:
     g = load('good', good)
     st = T.wait_migration(g.vm, timeout=60)
     T.check(st['status'] == 'completed', 'the unmodified stream loads')
-    txt = g.wait_for('APX-XSTATE: exit', timeout=SECONDS + 60)
-    T.check(f'APX-XSTATE: PASS threads={THREADS}' in txt,
-            'and the guest program passes after it')
-    after = T.last_values(txt)
-    for t in sorted(before):
-        T.check(before[t] == after[t], f'thread {t}: R16..R31 as saved')
+    T.check_program_ends(g, THREADS, before, 'after the unmodified stream',
+                         timeout=SECONDS + 60)
 finally:
     for g in GUESTS:
         g.shutdown()

@@ -186,13 +186,8 @@ try:
     T.check('postcopy-active' in seen, 'the guest ran on b in postcopy mode')
     st = T.wait_migration(src.vm)
     T.check(st['status'] == 'completed', 'postcopy a -> b completed')
-    txt = dst.wait_for('APX-XSTATE: exit', timeout=SECONDS + 60)
-    T.check(f'APX-XSTATE: PASS threads={THREADS}' in txt,
-            'the guest program passed on the last destination')
-    after = T.last_values(txt)
-    for t in sorted(before):
-        T.check(before[t] == after[t],
-                f'thread {t}: R16..R31 as before the first migration')
+    T.check_program_ends(dst, THREADS, before, 'on the last destination',
+                         timeout=SECONDS + 60)
 finally:
     for g in GUESTS:
         g.shutdown()
