@@ -101,6 +101,11 @@ for cc in CC:
          f'cmp {{D}}, {{C}}\n\tmov {{C}}, {{A}}\n\tcmov{cc} {{B}}, {{A}}')
 form('cmovl_nd32', 'cmp {D}, {C}\n\tcmovl {B_d}, {C_d}, {A_d}',
      'cmp {D}, {C}\n\tmov {C_d}, {A_d}\n\tcmovl {B_d}, {A_d}')
+form('cmovb_nd16', 'cmp {D}, {C}\n\tcmovb {B_w}, {C_w}, {A_w}',
+     'cmp {D}, {C}\n\tmovzwl {C_w}, {A_d}\n\tcmovb {B_w}, {A_w}\n\t'
+     'movzwl {A_w}, {A_d}')
+form('cmovg_nd_mem', 'cmp {D}, {C}\n\tcmovg 8({P}), {C}, {A}',
+     'cmp {D}, {C}\n\tmov {C}, {A}\n\tcmovg 8({P}), {A}', P='p')
 for op in ('popcnt', 'lzcnt', 'tzcnt'):
     form(f'{op}_nf', f'{{nf}} {op} {{B}}, {{A}}', nf(f'{op} {{B}}, {{A}}'))
     form(f'{op}_evex16', f'{{evex}} {op} {{B_w}}, {{A_w}}',
