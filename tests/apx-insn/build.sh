@@ -18,7 +18,7 @@ if [ -x "$bin" ] && [ -z "$(find "$src" -newer "$bin" -type f)" ]; then
 fi
 python3 "$src/gen.py" "$out" || die "generating the test forms failed."
 "$APX_TOP/scripts/sid-run.sh" -C "$out" gcc -O2 -Wall -static -I. \
-    -o apx-insn-diff.new "$src/diff.c" forms.S >&2 ||
+    -o apx-insn-diff.new "$src/diff.c" "$src/cfcmov-faults.S" forms.S >&2 ||
     die "building apx-insn-diff with Debian unstable's toolchain failed."
 "$APX_TOP/scripts/sid-run.sh" -C "$out" objdump -d apx-insn-diff.new >"$out/apx-insn-diff.dis" ||
     die "objdump of apx-insn-diff failed."

@@ -7,6 +7,13 @@
  * Usage: apx-insn-diff [CASES [SEED]]   run all forms (default 2000 cases)
  *        apx-insn-diff --ud             the #UD rules (see ud_cases)
  *        apx-insn-diff --no-apx         every APX encoding must raise #UD
+ *        apx-insn-diff --faults         CFCMOVcc suppresses faults (see
+ *                                       fault_cases)
+ *        apx-insn-diff --digest apx|legacy [CASES [SEED]]
+ *                                       one line per form: a digest of the
+ *                                       registers and memory, and one of
+ *                                       RFLAGS, over the same random cases;
+ *                                       to compare QEMU with the host CPU
  * Prints one line per failure and "APX-INSN: PASS forms=N cases=M" at the
  * end; exit 0 when everything matched.
  *
@@ -29,12 +36,13 @@ typedef void form_fn(uint64_t *io);
 struct form {
     const char *name, *kinds, *egprs;
     form_fn *apx, *leg;
+    uint64_t undef;         /* RFLAGS bits the legacy code leaves undefined */
 };
 
-#define FORM(n, k, e) form_fn apx_##n, leg_##n;
+#define FORM(n, k, e, u) form_fn apx_##n, leg_##n;
 #include "forms.h"
 #undef FORM
-#define FORM(n, k, e) { #n, k, e, apx_##n, leg_##n },
+#define FORM(n, k, e, u) { #n, k, e, apx_##n, leg_##n, u },
 static const struct form forms[] = {
 #include "forms.h"
 };
@@ -140,6 +148,74 @@ static int run_forms(unsigned cases)
     return failures ? 1 : 0;
 }
 
+/*
+ * Run one variant of every form and print digests of what it computed: the
+ * legacy variants can run on the host CPU, so "--digest legacy" there and
+ * "--digest apx" under QEMU must agree; the RFLAGS digest leaves out the
+ * bits the form's instructions leave undefined (gen.py's UNDEFINED).  A
+ * form whose variant raises SIGILL (an instruction the host lacks) prints
+ * "sigill" instead.
+ */
+static sigjmp_buf digest_jmp;
+
+static void on_digest_sigill(int sig)
+{
+    (void)sig;
+    siglongjmp(digest_jmp, 1);
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    h *= 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+static int run_digest(int apx, unsigned cases)
+{
+    unsigned f, c, i;
+
+    signal(SIGILL, on_digest_sigill);
+    for (f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+        const struct form *fm = &forms[f];
+        form_fn *fn = apx ? fm->apx : fm->leg;
+        uint64_t regs = 0xcbf29ce484222325ull, flags = regs;
+
+        if (sigsetjmp(digest_jmp, 1)) {
+            printf("APX-DIGEST: %s sigill\n", fm->name);
+            continue;
+        }
+        for (c = 0; c < cases; c++) {
+            uint64_t io[NIO];
+
+            for (i = 0; i < NIO; i++) {
+                io[i] = value(i < 6 ? fm->kinds[i] : 'v');
+            }
+            io[7] = rnd() % 80;
+            io[FLAGS] = (rnd() & FLAGS_IN) | 2;
+            for (i = 0; i < SCRATCH; i++) {
+                scratch[i] = rnd();
+            }
+            fn(io);
+            for (i = 0; i < FLAGS; i++) {
+                /* a pointer into scratch memory is the same in both runs */
+                regs = mix(regs, io[i]);
+            }
+            for (i = 0; i < SCRATCH; i += 8) {
+                uint64_t w;
+
+                memcpy(&w, scratch + i, 8);
+                regs = mix(regs, w);
+            }
+            flags = mix(flags, io[FLAGS] & FLAGS_OUT & ~fm->undef);
+        }
+        printf("APX-DIGEST: %s %016" PRIx64 " %016" PRIx64 "\n", fm->name,
+               regs, flags);
+    }
+    signal(SIGILL, SIG_DFL);
+    return 0;
+}
+
 /* Raw encodings and whether they must raise #UD (SIGILL) with APX on. */
 struct ud_case {
     const char *what, *bytes;
@@ -188,6 +264,17 @@ static const struct ud_case ud_cases[] = {
     UD("{nf} ADD with aaa bits", "\x62\xf4\xfc\x0d\x01\xc1", 1),
     UD("EVEX map 4 ADD with F3", "\x62\xf4\xfe\x08\x01\xc1", 1),
     UD("SETcc.ZU with vvvv", "\x62\xf4\x47\x18\x44\xc1", 1),
+    UD("LOCK + REX2 add %r16,(%rax) (valid)", "\xf0\xd5\x48\x01\x00", 0),
+    /* GNU as: "expecting lockable instruction" for any EVEX form */
+    UD("LOCK + EVEX map 4 add %rax,(%rax)", "\xf0\x62\xf4\xfc\x08\x01\x00",
+       1),
+    UD("LOCK + EVEX map 4 {nf} add %rax,(%rax)",
+       "\xf0\x62\xf4\xfc\x0c\x01\x00", 1),
+    UD("CFCMOVB load (valid)", "\x62\xf4\xfc\x08\x42\xc2", 0),
+    UD("CFCMOVB store (valid)", "\x62\xf4\xfc\x0c\x42\xc2", 0),
+    UD("CFCMOVB with F3", "\x62\xf4\xfe\x08\x42\xc2", 1),
+    UD("CFCMOVB load with vvvv, no ND", "\x62\xf4\xbc\x08\x42\xc2", 1),
+    UD("CFCMOVB with aaa bits", "\x62\xf4\xfc\x09\x42\xc2", 1),
     UD("EVEX map 2 vector instruction (AVX-512)",
        "\x62\xf2\x7d\x08\x00\xc1", 1),
     UD("EVEX map 2 ANDN with ND", "\x62\xf2\x74\x18\xf2\xc1", 1),
@@ -263,6 +350,87 @@ static int run_ud(int apx)
     return bad ? 1 : 0;
 }
 
+/*
+ * CFCMOVcc on memory that faults (cfcmov-faults.S): with its condition
+ * false it must not touch the memory at all, so neither an unmapped page
+ * nor a read-only one faults; with the condition true it faults like a MOV.
+ * The plain CMOVcc shows the pages do fault: it reads even when false.
+ */
+typedef uint64_t cf_fn(void *p, uint64_t v, int cf);
+cf_fn cf_load, cf_load16, cf_load_nd, cf_store, cmov_load;
+
+static sigjmp_buf segv_jmp;
+static volatile int got_sigsegv;
+
+static void on_sigsegv(int sig)
+{
+    (void)sig;
+    got_sigsegv = 1;
+    siglongjmp(segv_jmp, 1);
+}
+
+enum { UNMAPPED, READONLY };
+struct fault_case {
+    const char *what;
+    cf_fn *fn;
+    int page, cf, faults;
+    uint64_t expect;        /* the function's result, if it does not fault */
+};
+#define OLD 0x1111222233334444ull
+static const struct fault_case fault_cases[] = {
+    { "cfcmovb load, unmapped, false", cf_load, UNMAPPED, 0, 0, 0 },
+    { "cfcmovb load, unmapped, true", cf_load, UNMAPPED, 1, 1, 0 },
+    { "cfcmovb load16, unmapped, false", cf_load16, UNMAPPED, 0, 0,
+      OLD & ~0xffffull },
+    { "cfcmovb load, read-only, true", cf_load, READONLY, 1, 0,
+      0x5a5a5a5a5a5a5a5aull },
+    { "cfcmovb load ND, unmapped, false", cf_load_nd, UNMAPPED, 0, 0, OLD },
+    { "cfcmovb load ND, unmapped, true", cf_load_nd, UNMAPPED, 1, 1, 0 },
+    { "cfcmovb store, unmapped, false", cf_store, UNMAPPED, 0, 0, OLD },
+    { "cfcmovb store, read-only, false", cf_store, READONLY, 0, 0, OLD },
+    { "cfcmovb store, read-only, true", cf_store, READONLY, 1, 1, 0 },
+    { "cmovb load, unmapped, false", cmov_load, UNMAPPED, 0, 1, 0 },
+};
+
+static int run_faults(void)
+{
+    uint8_t *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned i, bad = 0;
+
+    if (pages == MAP_FAILED) {
+        perror("mmap");
+        return 2;
+    }
+    memset(pages, 0x5a, 4096);
+    if (mprotect(pages, 4096, PROT_READ) || munmap(pages + 4096, 4096)) {
+        perror("mprotect/munmap");
+        return 2;
+    }
+    signal(SIGSEGV, on_sigsegv);
+    for (i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++) {
+        const struct fault_case *c = &fault_cases[i];
+        uint8_t *p = pages + (c->page == UNMAPPED ? 4096 : 0);
+        volatile uint64_t got = 0;
+        int ok;
+
+        got_sigsegv = 0;
+        if (!sigsetjmp(segv_jmp, 1)) {
+            got = c->fn(p, OLD, c->cf);
+        }
+        ok = got_sigsegv == c->faults && (c->faults || got == c->expect);
+        if (p == pages) {
+            ok = ok && pages[0] == 0x5a && pages[4095] == 0x5a;
+        }
+        printf("APX-INSN: %s %s: %s %016" PRIx64 "\n", ok ? "ok" : "FAIL",
+               c->what, got_sigsegv ? "SIGSEGV" : "result", (uint64_t)got);
+        bad += !ok;
+    }
+    signal(SIGSEGV, SIG_DFL);
+    printf("APX-INSN: %s fault-cases bad=%u\n", bad ? "FAIL" : "PASS", bad);
+    return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -271,6 +439,14 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "--no-apx")) {
         return run_ud(0);
+    }
+    if (argc > 1 && !strcmp(argv[1], "--faults")) {
+        return run_faults();
+    }
+    if (argc > 2 && !strcmp(argv[1], "--digest")) {
+        rng_state = argc > 4 ? strtoull(argv[4], NULL, 0) : 0xa9a9a9a9ull;
+        return run_digest(!strcmp(argv[2], "apx"),
+                          argc > 3 ? strtoul(argv[3], NULL, 0) : 2000);
     }
     rng_state = argc > 2 ? strtoull(argv[2], NULL, 0) : 0xa9a9a9a9ull;
     return run_forms(argc > 1 ? strtoul(argv[1], NULL, 0) : 2000);

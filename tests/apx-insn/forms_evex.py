@@ -110,8 +110,9 @@ for op in ('popcnt', 'lzcnt', 'tzcnt'):
     form(f'{op}_nf', f'{{nf}} {op} {{B}}, {{A}}', nf(f'{op} {{B}}, {{A}}'))
     form(f'{op}_evex16', f'{{evex}} {op} {{B_w}}, {{A_w}}',
          f'{op} {{B_w}}, {{A_w}}')
-# PUSH2/POP2 need RSP 16-byte aligned; at the form it is 8 mod 16
-ALIGN, UNALIGN = 'sub $8, %rsp\n\t', '\n\tadd $8, %rsp'
+# PUSH2/POP2 need RSP 16-byte aligned; at the form it is 8 mod 16 (LEA, not
+# SUB/ADD: flags that depend on the stack address differ from host to QEMU)
+ALIGN, UNALIGN = 'lea -8(%rsp), %rsp\n\t', '\n\tlea 8(%rsp), %rsp'
 form('push2', ALIGN + 'push2 {A}, {B}\n\tpop {C}\n\tpop {D}' + UNALIGN,
      ALIGN + 'push {B}\n\tpush {A}\n\tpop {C}\n\tpop {D}' + UNALIGN)
 form('pop2', ALIGN + 'push {A}\n\tpush {B}\n\tpop2 {C}, {D}' + UNALIGN,
@@ -208,3 +209,44 @@ for op in ('adcx', 'adox'):
          f'mov {{C}}, {{A}}\n\t{op} {{B}}, {{A}}')
     form(f'{op}_nd32_mem', f'{op} 8({{P}}), {{C_d}}, {{A_d}}',
          f'mov {{C_d}}, {{A_d}}\n\t{op} 8({{P}}), {{A_d}}', P='p')
+# CFCMOVcc, the conditional faulting moves (EVEX.NF is an opcode bit there:
+# ND=0 NF=0 loads, ND=0 NF=1 stores, ND=1 NF=1 is CMOVcc with a new
+# destination).  Without ND a false condition zeroes a register
+# destination: the legacy variant does that with a CMOV of the opposite
+# condition from a zero pushed on the stack; a store becomes a branch
+# around a MOV.  Fault suppression itself: diff.c --faults.
+INVERSE.update({'p': 'np', 'np': 'p'})
+
+
+def zero_unless(cc, dst):
+    return (f'pushq $0\n\tcmov{INVERSE[cc]} (%rsp), {dst}\n\t'
+            f'lea 8(%rsp), %rsp')
+
+
+for cc in CC:
+    form(f'cfcmov{cc}', f'cfcmov{cc} {{B}}, {{A}}',
+         zero_unless(cc, '{A}') + f'\n\tcmov{cc} {{B}}, {{A}}')
+    form(f'cfcmov{cc}_st', f'{{store}} cfcmov{cc} {{B}}, {{A}}',
+         zero_unless(cc, '{A}') + f'\n\tcmov{cc} {{B}}, {{A}}')
+    form(f'cfcmov{cc}_nd', f'cfcmov{cc} {{C}}, {{B}}, {{A}}',
+         f'mov {{B}}, {{A}}\n\tcmov{cc} {{C}}, {{A}}')
+    form(f'cfcmov{cc}_stm', f'cfcmov{cc} {{B}}, 8({{P}})',
+         f'j{INVERSE[cc]} 1f\n\tmov {{B}}, 8({{P}})\n1:', P='p')
+form('cfcmovb_ld32', 'cfcmovb {B_d}, {A_d}',
+     zero_unless('b', '{A_d}') + '\n\tcmovb {B_d}, {A_d}')
+form('cfcmovl_ld16', 'cfcmovl {B_w}, {A_w}',
+     zero_unless('l', '{A_w}') + '\n\tcmovl {B_w}, {A_w}')
+form('cfcmovg_st32', '{store} cfcmovg {B_d}, {A_d}',
+     zero_unless('g', '{A_d}') + '\n\tcmovg {B_d}, {A_d}')
+form('cfcmovg_ldm', 'cfcmovg 8({P}), {A}',
+     zero_unless('g', '{A}') + '\n\tcmovg 8({P}), {A}', P='p')
+form('cfcmovbe_ldm32', 'cfcmovbe 8({P}), {A_d}',
+     zero_unless('be', '{A_d}') + '\n\tcmovbe 8({P}), {A_d}', P='p')
+form('cfcmovs_nd16', 'cfcmovs {C_w}, {B_w}, {A_w}',
+     'movzwl {B_w}, {A_d}\n\tcmovs {C_w}, {A_w}\n\tmovzwl {A_w}, {A_d}')
+form('cfcmova_ndm', 'cfcmova 8({P}), {B}, {A}',
+     'mov {B}, {A}\n\tcmova 8({P}), {A}', P='p')
+form('cfcmovnp_stm16', 'cfcmovnp {B_w}, 8({P})',
+     'jp 1f\n\tmov {B_w}, 8({P})\n1:', P='p')
+form('cfcmovo_stm32', 'cfcmovo {B_d}, 8({P})',
+     'jno 1f\n\tmov {B_d}, 8({P})\n1:', P='p')

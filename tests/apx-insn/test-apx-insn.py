@@ -10,7 +10,9 @@ on R8..R13 that spells out what ND and NF mean.  This test
      D5, or EVEX, 62), and no legacy variant uses either;
   2. runs it under qemu-x86_64 -cpu max,apxf=on: every form gives the same
      registers, flags and memory in both variants over thousands of random
-     cases, and the #UD rules hold;
+     cases, the #UD rules hold, and CFCMOVcc suppresses faults; and the
+     APX variants under QEMU compute what the legacy variants compute on
+     the host CPU;
   3. without apxf, every APX encoding (and plain D5, AAD) raises #UD;
   4. -d in_asm logs the bytes of translated APX code, and QEMU's
      scripts/disas-objdump.pl with GNU objdump 2.47 decodes all of it;
@@ -101,6 +103,36 @@ rc, out = run(T.APX_CPU, '--ud')
 T.check(rc == 0 and 'APX-INSN: PASS ud-cases' in out,
         'user mode: #UD rules' + ('' if rc == 0 else f'\n{out}'))
 
+
+# 2b. The host CPU: the legacy variants run natively; their digests (the
+# registers and memory, and RFLAGS without the bits the instructions leave
+# undefined) must equal those of the APX variants under QEMU.
+def digests(out):
+    return dict(line.split(None, 2)[1:] for line in out.splitlines()
+                if line.startswith('APX-DIGEST: '))
+
+
+p = subprocess.run([binary, '--digest', 'legacy', str(CASES)],
+                   capture_output=True, text=True, timeout=600)
+native = digests(p.stdout)
+rc, out = run(T.APX_CPU, '--digest', 'apx', CASES)
+emulated = digests(out)
+skipped = sorted(n for n, d in native.items() if d == 'sigill')
+differ = sorted(n for n in forms if n not in skipped and
+                native.get(n) != emulated.get(n))
+T.log(f'host CPU: {len(native) - len(skipped)} forms run natively, '
+      f'{len(skipped)} not (SIGILL: {" ".join(skipped) or "none"})')
+T.check(p.returncode == 0 and rc == 0 and len(native) == len(forms) and
+        not differ,
+        f'APX variants under QEMU == legacy variants on the host CPU '
+        f'({len(native) - len(skipped)} forms, {CASES} cases each)'
+        + (f'; differ: {" ".join(differ)}' if differ else ''))
+
+rc, out = run(T.APX_CPU, '--faults')
+T.check(rc == 0 and 'APX-INSN: PASS fault-cases bad=0' in out,
+        'user mode: CFCMOVcc with a false condition does not fault, with a '
+        'true one it does' + ('' if rc == 0 else f'\n{out}'))
+
 # 3. APX off: D5 is AAD, invalid in 64-bit mode
 for cpu in ('max', 'qemu64'):
     rc, out = run(cpu, '--no-apx')
@@ -121,7 +153,8 @@ dis = subprocess.run([os.path.join(T.TOP, 'scripts', 'sid-run.sh'), 'sh', '-c',
                       'perl "$0"/build/src/scripts/disas-objdump.pl '
                       '-t i386:x86-64 < "$1"', T.TOP, log],
                      capture_output=True, text=True, timeout=300).stdout
-for needle in ('push2 ', '{nf} add', 'ccmpe', 'cmove ', 'jmpabs', '%r31'):
+for needle in ('push2 ', '{nf} add', 'ccmpe', 'cmove ', 'cfcmovb ', 'jmpabs',
+               '%r31'):
     T.check(needle in dis, f'disas-objdump.pl shows {needle.strip()!r}')
 T.check('(bad)' not in dis, 'and no "(bad)" in '
         f'{dis.count(chr(10))} lines of QEMU-executed code')
@@ -132,7 +165,8 @@ try:
     run_sh = os.path.join(WD, 'run.sh')
     with open(run_sh, 'w', encoding='utf-8') as f:
         f.write('#!/bin/sh\n/apx-insn-diff 300; echo "APX-INSN: exit $?"\n'
-                '/apx-insn-diff --ud; echo "APX-INSN: exit $?"\n')
+                '/apx-insn-diff --ud; echo "APX-INSN: exit $?"\n'
+                '/apx-insn-diff --faults; echo "APX-INSN: exit $?"\n')
     os.chmod(run_sh, 0o755)
     initrd = os.path.join(WD, 'insn.cpio.gz')
     subprocess.run([os.path.join(T.TOP, 'scripts', 'mkinitramfs.sh'), initrd,
@@ -147,6 +181,8 @@ try:
             + ('' if 'exit 0' in txt else '\n' + txt[-3000:]))
     T.check('APX-INSN: PASS ud-cases bad=0' in txt,
             'system mode: #UD rules')
+    T.check('APX-INSN: PASS fault-cases bad=0' in txt,
+            'system mode: CFCMOVcc fault suppression (#PF not raised)')
 finally:
     T.cleanup(WD)
 T.log('PASS')
