@@ -7,6 +7,7 @@
  * Usage: apx-insn-diff [CASES [SEED]]   run all forms (default 2000 cases)
  *        apx-insn-diff --ud             the #UD rules (see ud_cases)
  *        apx-insn-diff --no-apx         every APX encoding must raise #UD
+ *        apx-insn-diff --ud-no-nci      the same with apx-nci-ndd-nf=off
  *        apx-insn-diff --faults         CFCMOVcc suppresses faults (see
  *                                       fault_cases)
  *        apx-insn-diff --digest apx|legacy [CASES [SEED]]
@@ -216,13 +217,18 @@ static int run_digest(int apx, unsigned cases)
     return 0;
 }
 
-/* Raw encodings and whether they must raise #UD (SIGILL) with APX on. */
+/*
+ * Raw encodings and whether they must raise #UD (SIGILL) with APX on, and
+ * with APX on but apx-nci-ndd-nf (CPUID 29H.EBX[0]) off.
+ */
 struct ud_case {
     const char *what, *bytes;
     unsigned len;
-    int ud;
+    int ud, ud_no_nci;
 };
-#define UD(what, bytes, ud) { what, bytes, sizeof(bytes) - 1, ud }
+#define UD(what, bytes, ud) { what, bytes, sizeof(bytes) - 1, ud, ud }
+#define UDN(what, bytes, ud, no_nci) \
+    { what, bytes, sizeof(bytes) - 1, ud, no_nci }
 static const struct ud_case ud_cases[] = {
     UD("REX2 add %r16,%rax (valid)", "\xd5\x48\x01\xc0", 0),
     UD("REX2 with no payload bits (valid)", "\xd5\x00\x01\xc0", 0),
@@ -247,9 +253,9 @@ static const struct ud_case ud_cases[] = {
     UD("REX2 map 1 + Jcc rel32 (row 8)", "\xd5\x80\x84\0\0\0\0", 1),
     UD("REX2 map 1 + mov %cr16 (R4)", "\xd5\xc0\x20\xc0", 1),
     UD("EVEX map 4 add %rax,%rcx (valid)", "\x62\xf4\xfc\x08\x01\xc1", 0),
-    UD("EVEX map 4 add %rax,%rcx,%rdx (ND, valid)",
-       "\x62\xf4\xec\x18\x01\xc1", 0),
-    UD("EVEX map 4 {nf} add (valid)", "\x62\xf4\xfc\x0c\x01\xc1", 0),
+    UDN("EVEX map 4 add %rax,%rcx,%rdx (ND, valid)",
+        "\x62\xf4\xec\x18\x01\xc1", 0, 1),
+    UDN("EVEX map 4 {nf} add (valid)", "\x62\xf4\xfc\x0c\x01\xc1", 0, 1),
     UD("EVEX map 4 {nf} adc", "\x62\xf4\xfc\x0c\x11\xc1", 1),
     UD("EVEX map 4 mul with ND", "\x62\xf4\xec\x18\xf7\xe1", 1),
     UD("EVEX map 4 vvvv without ND", "\x62\xf4\xec\x08\x01\xc1", 1),
@@ -270,8 +276,12 @@ static const struct ud_case ud_cases[] = {
        1),
     UD("LOCK + EVEX map 4 {nf} add %rax,(%rax)",
        "\xf0\x62\xf4\xfc\x0c\x01\x00", 1),
-    UD("CFCMOVB load (valid)", "\x62\xf4\xfc\x08\x42\xc2", 0),
-    UD("CFCMOVB store (valid)", "\x62\xf4\xfc\x0c\x42\xc2", 0),
+    UDN("CFCMOVB load (valid)", "\x62\xf4\xfc\x08\x42\xc2", 0, 1),
+    UDN("CFCMOVB store (valid)", "\x62\xf4\xfc\x0c\x42\xc2", 0, 1),
+    UDN("CMOVB with ND (valid)", "\x62\xf4\xec\x18\x42\xc1", 0, 1),
+    UDN("CCMPB {dfv=of,sf,zf,cf} %rax,%rcx (valid)",
+        "\x62\xf4\xfc\x02\x39\xc1", 0, 1),
+    UDN("SETB.ZU %cl (valid)", "\x62\xf4\x7f\x18\x42\xc1", 0, 0),
     UD("CFCMOVB with F3", "\x62\xf4\xfe\x08\x42\xc2", 1),
     UD("CFCMOVB load with vvvv, no ND", "\x62\xf4\xbc\x08\x42\xc2", 1),
     UD("CFCMOVB with aaa bits", "\x62\xf4\xfc\x09\x42\xc2", 1),
@@ -313,6 +323,7 @@ static int raises_ud(uint8_t *page, const char *bytes, unsigned len)
     return got_sigill;
 }
 
+/* apx: 0 no APX, 1 APX, 2 APX without apx-nci-ndd-nf */
 static int run_ud(int apx)
 {
     uint8_t *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
@@ -326,7 +337,7 @@ static int run_ud(int apx)
     signal(SIGILL, on_sigill);
     for (i = 0; i < sizeof(ud_cases) / sizeof(ud_cases[0]); i++) {
         const struct ud_case *u = &ud_cases[i];
-        int want = apx ? u->ud : 1;
+        int want = apx == 2 ? u->ud_no_nci : apx ? u->ud : 1;
         int got = raises_ud(page, u->bytes, u->len);
 
         printf("APX-INSN: %s %s: %s\n", got == want ? "ok" : "FAIL", u->what,
@@ -439,6 +450,9 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "--no-apx")) {
         return run_ud(0);
+    }
+    if (argc > 1 && !strcmp(argv[1], "--ud-no-nci")) {
+        return run_ud(2);
     }
     if (argc > 1 && !strcmp(argv[1], "--faults")) {
         return run_faults();

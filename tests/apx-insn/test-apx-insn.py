@@ -133,6 +133,12 @@ T.check(rc == 0 and 'APX-INSN: PASS fault-cases bad=0' in out,
         'user mode: CFCMOVcc with a false condition does not fault, with a '
         'true one it does' + ('' if rc == 0 else f'\n{out}'))
 
+# apx-nci-ndd-nf off: NDD, NF, CCMP/CTEST, CFCMOVcc are #UD, the rest stays
+rc, out = run(T.APX_CPU + ',apx-nci-ndd-nf=off', '--ud-no-nci')
+T.check(rc == 0 and 'APX-INSN: PASS ud-cases' in out,
+        'apx-nci-ndd-nf=off: ND, NF, CCMP, CFCMOVcc raise #UD; REX2, plain '
+        'EVEX and SETcc.ZU do not' + ('' if rc == 0 else f'\n{out}'))
+
 # 3. APX off: D5 is AAD, invalid in 64-bit mode
 for cpu in ('max', 'qemu64'):
     rc, out = run(cpu, '--no-apx')
