@@ -10,6 +10,8 @@ QEMU_BUILD=$APX_BUILD/qemu
 CONFIGURE_ARGS=(
     --target-list=x86_64-softmmu,x86_64-linux-user
     --enable-tcg --enable-kvm --enable-slirp --enable-fdt=system
+    # as Debian's QEMU: -d in_asm and x/i disassemble with Capstone
+    --enable-capstone
     --disable-docs --disable-download --disable-tools --disable-guest-agent
     --python=/usr/bin/python3
     # Debian's +ds tarball has no firmware blobs; use Debian's firmware

@@ -10,6 +10,7 @@ PKGS=(
     # QEMU build
     build-essential git pkg-config ninja-build flex bison python3-venv
     libglib2.0-dev libpixman-1-dev libslirp-dev libfdt-dev zlib1g-dev
+    libcapstone-dev
     ccache xz-utils patch ca-certificates
     # firmware: the +ds upstream tarball ships no blobs (see build.sh)
     ipxe-qemu
