@@ -81,6 +81,13 @@ for t in "${QTESTS[@]}"; do
     run_tap "qtest/$t" 600 "$QB/tests/qtest/$t" --tap "${args[@]}"
 done
 
+# TCG tests the queue adds (tests/tcg, built with the host compiler by
+# QEMU's own tests/tcg makefiles)
+for t in apx; do
+    [ -f "$APX_TREE/tests/tcg/x86_64/$t.c" ] || continue
+    run_test "tcg/$t" 300 make -C "$QB/tests/tcg/x86_64-linux-user" "run-$t"
+done
+
 # Scenario tests of this project: every tests/*/test-*.sh and test-*.py,
 # in name order; each may take APX_TEST_TIMEOUT seconds (default 900).
 for t in "$APX_TOP"/tests/*/test-*.sh "$APX_TOP"/tests/*/test-*.py; do
