@@ -13,9 +13,13 @@ tree_git worktree prune
 tree_git worktree add -q --detach "$wt" upstream
 trap 'tree_git worktree remove --force "$wt" >/dev/null 2>&1 || true' EXIT
 mkdir -p "$bd"
-if [ ! -f "$bd/build.ninja" ]; then
+# configured like build/qemu; again whenever build/qemu's options change
+if [ ! -f "$bd/build.ninja" ] ||
+   ! cmp -s "$APX_BUILD/qemu/.apx-configure" "$bd/.apx-configure"; then
+    # shellcheck disable=SC2046 # one option per word
     (cd "$bd" && "$wt/configure" $(cat "$APX_BUILD/qemu/.apx-configure") >configure.log 2>&1) ||
         die "configure failed in build/series-qemu (see configure.log there)."
+    cp "$APX_BUILD/qemu/.apx-configure" "$bd/.apx-configure"
 fi
 n=0
 while read -r p; do
