@@ -97,6 +97,21 @@ static uint64_t value(char kind)
     }
 }
 
+/* One random case of form FM: registers and flags in IN, memory in MEM */
+static void make_case(const struct form *fm, uint64_t *in, uint8_t *mem)
+{
+    unsigned i;
+
+    for (i = 0; i < NIO; i++) {
+        in[i] = value(i < 6 ? fm->kinds[i] : 'v');
+    }
+    in[7] = rnd() % 80;                     /* %rcx: shift counts */
+    in[FLAGS] = (rnd() & FLAGS_IN) | 2;
+    for (i = 0; i < SCRATCH; i++) {
+        mem[i] = rnd();
+    }
+}
+
 static int run_forms(unsigned cases)
 {
     unsigned f, c, i, failures = 0;
@@ -109,14 +124,7 @@ static int run_forms(unsigned cases)
             uint64_t in[NIO], a[NIO], l[NIO];
             uint8_t mem[SCRATCH], ma[SCRATCH];
 
-            for (i = 0; i < NIO; i++) {
-                in[i] = value(i < 6 ? fm->kinds[i] : 'v');
-            }
-            in[7] = rnd() % 80;                     /* %rcx: shift counts */
-            in[FLAGS] = (rnd() & FLAGS_IN) | 2;
-            for (i = 0; i < SCRATCH; i++) {
-                mem[i] = rnd();
-            }
+            make_case(fm, in, mem);
             memcpy(a, in, sizeof(in));
             memcpy(l, in, sizeof(in));
             memcpy(scratch, mem, SCRATCH);
@@ -189,14 +197,7 @@ static int run_digest(int apx, unsigned cases)
         for (c = 0; c < cases; c++) {
             uint64_t io[NIO];
 
-            for (i = 0; i < NIO; i++) {
-                io[i] = value(i < 6 ? fm->kinds[i] : 'v');
-            }
-            io[7] = rnd() % 80;
-            io[FLAGS] = (rnd() & FLAGS_IN) | 2;
-            for (i = 0; i < SCRATCH; i++) {
-                scratch[i] = rnd();
-            }
+            make_case(fm, io, scratch);
             fn(io);
             for (i = 0; i < FLAGS; i++) {
                 /* a pointer into scratch memory is the same in both runs */
