@@ -26,7 +26,8 @@ while read -r p; do
     n=$((n + 1))
     git -C "$wt" am -q --committer-date-is-author-date "$APX_TOP/patches/$p" ||
         die "patch $n ($p) does not apply"
-    if ninja -C "$bd" qemu-system-x86_64 qemu-x86_64 >"$bd/ninja-$n.log" 2>&1; then
+    if ninja -C "$bd" qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386 \
+        >"$bd/ninja-$n.log" 2>&1; then
         echo "ok $n $p"
     else
         die "patch $n ($p) does not build (see build/series-qemu/ninja-$n.log)"

@@ -83,12 +83,27 @@ queue_files() {
 
 # format_queue DIR: write the tree's commits since the import as a series
 # into DIR (files + series).  Output is byte-for-byte what 'make export' keeps.
+# The queue is made of topic series: a line "# topic: NAME" in patches/series
+# starts one (its cover letter is patches/covers/NAME.txt).  The markers are
+# kept in front of the same patch (by file name without its number); a new
+# patch joins the topic of the patch before it.
 format_queue() {
     local out=$1
     mkdir -p "$out"
     tree_git format-patch -q --zero-commit --no-signature --no-numbered \
         -o "$out" upstream..HEAD >/dev/null
-    (cd "$out" && ls -1 -- *.patch 2>/dev/null || true) >"$out/series"
+    (cd "$out" && ls -1 -- *.patch 2>/dev/null || true) >"$out/series.new"
+    awk 'NR == FNR {
+             if ($0 ~ /^# topic: /) { pending = pending $0 "\n"; next }
+             if ($0 ~ /^#/ || $0 ~ /^[[:space:]]*$/) next
+             if (pending != "") { key = $0; sub(/^[0-9]+-/, "", key)
+                                  marker[key] = pending; pending = "" }
+             next
+         }
+         { key = $0; sub(/^[0-9]+-/, "", key)
+           if (key in marker) printf "%s", marker[key]
+           print }' "$APX_TOP/patches/series" "$out/series.new" >"$out/series"
+    rm -f "$out/series.new"
 }
 
 write_stamp() {
