@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run QEMU's scripts/checkpatch.pl over every patch of the queue.
-# Usage: scripts/checkpatch.sh      Fails when any patch has an ERROR.
+# Usage: scripts/checkpatch.sh      Fails when any patch has an ERROR or a WARNING.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$APX_TREE/scripts/checkpatch.pl" ] || die "no build/src yet; run 'make prepare' first."
@@ -11,8 +11,9 @@ while read -r p; do
         bad=$((bad + 1))
         printf '%s:\n%s\n' "$p" "$out"
     elif [ -n "$out" ]; then
-        printf '%s (warnings only):\n%s\n' "$p" "$out"
+        bad=$((bad + 1))
+        printf '%s (warnings):\n%s\n' "$p" "$out"
     fi
 done < <(queue_files)
-echo "checkpatch: $n patches, $bad with errors"
+echo "checkpatch: $n patches, $bad with errors or warnings"
 [ $bad = 0 ]
