@@ -5,7 +5,8 @@ Without 'enforce' QEMU warns "host doesn't support requested feature:
 CPUID.07H:EDX.apxf [bit 21]" and runs the guest without APX (QOM reports
 apxf=false and lists the bit in filtered-features); with 'enforce' it
 refuses to start, exit code 1, naming the feature.  On an APX host whose
-kernel exposes APX, the feature must instead be present.
+kernel exposes APX, the feature must instead be present.  Skips (exit 77)
+without a usable /dev/kvm or a QEMU without apxf.
 """
 import os
 import subprocess
@@ -15,10 +16,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
-T.skip_unless_apxf()
 if not os.access('/dev/kvm', os.R_OK | os.W_OK):
     T.log('SKIP: no usable /dev/kvm')
-    sys.exit(0)
+    sys.exit(77)
+if not T.qemu_has_apxf():
+    T.log(f'SKIP: {T.QEMU} has no apxf')
+    sys.exit(77)
 
 # qemu64 plus xsave keeps the test about APX alone ("apxf" needs
 # "xsave"), and avoids "-cpu host" quirks of nested hosts.

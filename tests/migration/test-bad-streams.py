@@ -6,8 +6,6 @@ to a file.  Variants of that stream are loaded by fresh destinations
 (migrate-incoming with exit-on-error=false, so each destination must stay
 alive and answer QMP after the failure):
 
-  strip      every cpu/apx subsection removed: the guest had enabled APX,
-             so the destination must refuse instead of zeroing R16..R31;
   version    subsection version 2 (we know 1);
   truncated  the stream ends in the middle of the registers;
   oversized  8 bytes more register data than the subsection holds;
@@ -16,19 +14,30 @@ alive and answer QMP after the failure):
   namelen    a subsection name length (255) that runs past the name.
 
 Each must fail with the expected error, leave the guest not running, and
-not crash QEMU.  The unmodified stream loads and the guest program then
-passes with its values, and a destination left to exit on error exits with
-status 1, not a signal.
+not crash QEMU.
+
+  strip      every cpu/apx subsection removed.  No legitimate peer sends
+             that (upstream QEMU and ours send cpu/apx whenever the CPU has
+             apxf), so the destination does not check for it: the stream
+             loads, and R16..R31 of every vCPU read back as their reset
+             value 0 although the subsections carried non-zero values.
+
+The unmodified stream loads and the guest program then passes with its
+values, and a destination left to exit on error exits with status 1, not a
+signal.  Skips (exit 77) with a QEMU without apxf.
 """
 import os
 import random
+import re
+import struct
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 
-T.skip_unless_apxf()
+if not T.qemu_has_apxf():
+    T.log(f'SKIP: {T.QEMU} has no apxf')
+    sys.exit(77)
 
 SUB = b'\x05\x07cpu/apx'
 HDR = len(SUB) + 4              # + be32 version
@@ -36,8 +45,6 @@ DATA = 128
 
 # variant -> what the destination must say (substring of its log)
 EXPECT = {
-    'strip': 'the guest enabled APX (XCR0 bit 19) but the migration stream '
-             'has no APX registers (cpu/apx)',
     'version': 'cpu/apx: incoming version_id 2 is too new for local '
                'version_id 1',
     'truncated': 'Failed to load cpu/apx:env.regs',
@@ -73,9 +80,29 @@ def mutate(stream, kind, rng):
     raise ValueError(kind)
 
 
-def load(name, path, exit_on_error=False):
+REGS_RE = re.compile(r'R(1[6-9]|2\d|3[01])=([0-9a-f]{16})')
+
+
+def carried(stream):
+    """R16..R31 of each vCPU as carried in the stream's cpu/apx."""
+    out, pos = [], 0
+    while (i := stream.find(T.APX_SUBSECTION, pos)) >= 0:
+        data = stream[i + len(T.APX_SUBSECTION):i + T.APX_SUBSECTION_LEN]
+        out.append(dict(zip(range(16, 32), struct.unpack('>16Q', data))))
+        pos = i + T.APX_SUBSECTION_LEN
+    return out
+
+
+def egprs(g):
+    """R16..R31 of every vCPU, from "info registers -a"."""
+    out = g.hmp('info registers -a')
+    return [{int(n): int(v, 16) for n, v in REGS_RE.findall(cpu)}
+            for cpu in out.split('CPU#')[1:]]
+
+
+def load(name, path, exit_on_error=False, extra=()):
     g = T.Guest(WD, name, args=(THREADS, SECONDS), smp=SMP,
-                incoming='defer').launch()
+                incoming='defer', extra=extra).launch()
     GUESTS.append(g)
     g.vm.cmd('migrate-incoming', uri='file:' + path,
              **{'exit-on-error': exit_on_error})
@@ -115,6 +142,28 @@ try:
         T.log(f'{kind}: destination said: ' +
               ' | '.join(log.strip().splitlines()))
         T.check(want in log, f'{kind}: error says "{want}"')
+
+    # strip: loads (no legitimate peer sends it, nothing checks for it), and
+    # R16..R31 read back 0.  -S: the guest stays paused after the load, so
+    # the registers are the loaded ones, not what the guest did since.
+    sent = carried(stream)
+    T.check(len(sent) == SMP and any(any(v.values()) for v in sent),
+            'strip: the cpu/apx subsections carried non-zero R16..R31 ' +
+            ' '.join(f'(cpu {n}: r16={v[16]:#x})' for n, v in enumerate(sent)))
+    path = os.path.join(WD, 'strip.mig')
+    with open(path, 'wb') as f:
+        f.write(mutate(stream, 'strip', rng))
+    g = load('strip', path, extra=('-S',))
+    st = T.wait_migration(g.vm, timeout=60)
+    T.check(st['status'] == 'completed',
+            'strip: the stream without cpu/apx loads')
+    regs = egprs(g)
+    T.check(len(regs) == SMP and
+            all(r == {n: 0 for n in range(16, 32)} for r in regs),
+            f'strip: R16..R31 of all {SMP} vCPUs read back 0 (nothing else '
+            'in the stream carries them)')
+    g.shutdown()
+    T.check(g.vm.exitcode() == 0, 'strip: QEMU shut down cleanly')
 
     g = load('exit', os.path.join(WD, 'truncated.mig'), exit_on_error=True)
     g.vm.wait(timeout=60)
