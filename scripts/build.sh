@@ -8,7 +8,7 @@
 
 QEMU_BUILD=$APX_BUILD/qemu
 CONFIGURE_ARGS=(
-    --target-list=x86_64-softmmu,x86_64-linux-user
+    --target-list=x86_64-softmmu,x86_64-linux-user,i386-softmmu,i386-linux-user
     --enable-tcg --enable-kvm --enable-slirp --enable-fdt=system
     # as Debian's QEMU: -d in_asm and x/i disassemble with Capstone
     --enable-capstone
@@ -19,6 +19,10 @@ CONFIGURE_ARGS=(
     --disable-install-blobs
     --firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 )
+# ccache (installed by install-deps.sh) with paths relative to the checkout
+# (lib.sh sets CCACHE_BASEDIR), so that a second clone on the machine, such
+# as CI's, compiles only what differs.
+CONFIGURE_ARGS+=(--cc=/usr/lib/ccache/gcc)
 if [ -f "$APX_TOP/config.mk" ]; then
     # shellcheck disable=SC1091
     . "$APX_TOP/config.mk"

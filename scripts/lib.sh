@@ -8,6 +8,9 @@ APX_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # clone stays small and a second clone on the same machine reuses them.
 APX_CACHE=${APX_CACHE:-/var/cache/qemu-apx}
 APX_BUILD=${APX_BUILD:-$APX_TOP/build}
+# QEMU is compiled through ccache: hash paths relative to the checkout and
+# not the build directory, so that every clone on a machine shares hits.
+export CCACHE_BASEDIR=$APX_TOP CCACHE_NOHASHDIR=1
 
 # Pinned upstream: Debian 13's QEMU source package.
 . "$APX_TOP/upstream.conf"
