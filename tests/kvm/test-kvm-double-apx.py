@@ -31,9 +31,7 @@ import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
 T.skip_unless_apxf()
-if not os.access('/dev/kvm', os.R_OK | os.W_OK):
-    T.log('SKIP: no usable /dev/kvm')
-    sys.exit(0)
+T.skip_unless_kvm()
 GDB = '/usr/bin/gdb'
 if not os.access(GDB, os.X_OK):
     T.fail('gdb is not installed (scripts/install-deps.sh installs it)')

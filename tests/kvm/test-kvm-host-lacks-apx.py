@@ -16,9 +16,7 @@ import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
 T.skip_unless_apxf()
-if not os.access('/dev/kvm', os.R_OK | os.W_OK):
-    T.log('SKIP: no usable /dev/kvm')
-    sys.exit(0)
+T.skip_unless_kvm()
 
 # qemu64 plus xsave keeps the test about APX alone ("apxf" needs
 # "xsave"), and avoids "-cpu host" quirks of nested hosts.
