@@ -7,7 +7,7 @@
 
 all: build ## the default: same as 'make build'
 
-build: ## build QEMU in build/qemu, binaries linked into build/
+build: ## build QEMU's four x86 targets in build/qemu, linked into build/
 	@scripts/build.sh
 
 prepare: ## assemble build/src: pinned upstream + the patches/ queue

@@ -96,7 +96,7 @@ for t in tests/qtest/x86-apx-test tests/unit/test-xsave-apx; do
         *) UNITS+=("${t##*/}") ;;
     esac
 done
-targets=(qemu-system-x86_64 qemu-x86_64)
+targets=(qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386)
 for t in "${QTESTS[@]}"; do targets+=("tests/qtest/$t"); done
 for t in "${UNITS[@]}"; do targets+=("tests/unit/$t"); done
 "$APX_TOP/scripts/build.sh" "${targets[@]}" || { fail build; summary; exit 1; }
