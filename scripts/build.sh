@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build qemu-system-x86_64 and qemu-x86_64 from the assembled tree.
+# Build QEMU's x86 targets from the assembled tree: qemu-system-x86_64,
+# qemu-x86_64, qemu-system-i386 and qemu-i386 (all that Debian builds from it).
 # Usage: scripts/build.sh [ninja targets...]
 # Installs dependencies, fetches and prepares upstream on first use, configures
 # QEMU in build/qemu (again whenever the options in config.mk change) and links
@@ -42,7 +43,7 @@ if [ ! -f "$QEMU_BUILD/build.ninja" ] || [ "$(cat "$QEMU_BUILD/.apx-configure" 2
     echo "$want" >"$QEMU_BUILD/.apx-configure"
 fi
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(qemu-system-x86_64 qemu-x86_64)
+[ ${#targets[@]} -gt 0 ] || targets=(qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386)
 ninja -C "$QEMU_BUILD" "${targets[@]}" >"$QEMU_BUILD/ninja.log" 2>&1 || {
     grep -E -A5 'error|FAILED' "$QEMU_BUILD/ninja.log" | head -40 >&2
     die "building ${targets[*]} failed (full log: build/qemu/ninja.log)."
@@ -55,7 +56,7 @@ for d in /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu; do
         [ -e "$QEMU_BUILD/qemu-bundle$f" ] || ln -s "$f" "$QEMU_BUILD/qemu-bundle$f"
     done
 done
-for b in qemu-system-x86_64 qemu-x86_64; do
+for b in qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386; do
     [ -x "$QEMU_BUILD/$b" ] && ln -sf "qemu/$b" "$APX_BUILD/$b"
 done
 exit 0

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Build every prefix of the patch queue (bisectability check; slow, not in CI).
+# Build every prefix of the patch queue (bisectability check; slow, not in CI):
+# all four x86 targets, qemu-system-x86_64, qemu-x86_64, qemu-system-i386 and
+# qemu-i386, as Debian builds them.
 # Usage: scripts/check-series.sh
 # Uses a separate work tree (build/series/src) and build directory
 # (build/series/qemu), so build/src and build/qemu are left alone.  They sit
@@ -8,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 "$APX_TOP/scripts/build.sh" >/dev/null
+TARGETS=(qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386)
 wt=$APX_BUILD/series/src
 bd=$APX_BUILD/series/qemu
 export CCACHE_BASEDIR=$APX_BUILD/series
@@ -29,8 +32,7 @@ while read -r p; do
     n=$((n + 1))
     git -C "$wt" am -q --committer-date-is-author-date "$APX_TOP/patches/$p" ||
         die "patch $n ($p) does not apply"
-    if ninja -C "$bd" qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386 \
-        >"$bd/ninja-$n.log" 2>&1; then
+    if ninja -C "$bd" "${TARGETS[@]}" >"$bd/ninja-$n.log" 2>&1; then
         echo "ok $n $p"
     else
         die "patch $n ($p) does not build (see build/series/qemu/ninja-$n.log)"

@@ -55,16 +55,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
-
-def skip(reason):
-    T.log(f'SKIP: {reason}')
-    sys.exit(77)
-
-
-if not os.access('/dev/kvm', os.R_OK | os.W_OK):
-    skip('no usable /dev/kvm')
-if not T.qemu_has_apxf():
-    skip(f'{T.QEMU} has no apxf')
+T.skip_unless_apxf()
+T.skip_unless_kvm()
 GDB = '/usr/bin/gdb'
 if not os.access(GDB, os.X_OK):
     T.fail('gdb is not installed (scripts/install-deps.sh installs it)')

@@ -16,12 +16,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
-if not os.access('/dev/kvm', os.R_OK | os.W_OK):
-    T.log('SKIP: no usable /dev/kvm')
-    sys.exit(77)
-if not T.qemu_has_apxf():
-    T.log(f'SKIP: {T.QEMU} has no apxf')
-    sys.exit(77)
+T.skip_unless_apxf()
+T.skip_unless_kvm()
 
 # qemu64 plus xsave keeps the test about APX alone ("apxf" needs
 # "xsave"), and avoids "-cpu host" quirks of nested hosts.

@@ -6,6 +6,7 @@ own Python package (qemu.machine.QEMUMachine, QMP); each guest's serial
 console goes to a file that the tests read.
 """
 
+import fcntl
 import os
 import re
 import shutil
@@ -78,10 +79,53 @@ def qemu_has_apxf():
     return re.search(r'\bapxf\b', out) is not None
 
 
+SKIP_STATUS = 77   # automake's "skipped"; tests/run.sh counts it
+
+
+def skip(need, reason):
+    """Skip the test because this machine or QEMU lacks the capability need.
+
+    Prints "SKIP need: reason" and exits 77.  tests/run.sh counts the test
+    as failed instead when need is one the machine offers (see "Tests" in
+    the README): qemu-apxf, kvm, root.
+    """
+    log(f'SKIP {need}: {reason}')
+    sys.exit(SKIP_STATUS)
+
+
 def skip_unless_apxf():
     if not qemu_has_apxf():
-        log('SKIP: QEMU without apxf')
-        sys.exit(0)
+        skip('qemu-apxf', f'{QEMU} has no apxf CPU property')
+
+
+def kvm_usable():
+    """/dev/kvm opens read-write and answers KVM_GET_API_VERSION with 12."""
+    try:
+        fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return fcntl.ioctl(fd, 0xae00) == 12    # KVM_GET_API_VERSION
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def machine_offers():
+    """The capabilities of this machine that tests may need (see skip())."""
+    return ((['kvm'] if kvm_usable() else []) +
+            (['root'] if os.geteuid() == 0 else []))
+
+
+def skip_unless_kvm():
+    if not kvm_usable():
+        skip('kvm', 'no usable /dev/kvm')
+
+
+def skip_unless_root(why):
+    if os.geteuid() != 0:
+        skip('root', f'{why} need root')
 
 
 def guest_artifacts():
@@ -340,3 +384,8 @@ def cpu_sections(stream):
         if end > 0:
             bodies.append(stream[m.end():end])
     return bodies
+
+
+if __name__ == '__main__':
+    # tests/run.sh asks what this machine offers
+    print(' '.join(machine_offers()))

@@ -35,9 +35,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 
-if not T.qemu_has_apxf():
-    T.log(f'SKIP: {T.QEMU} has no apxf')
-    sys.exit(77)
+T.skip_unless_apxf()
 
 SUB = b'\x05\x07cpu/apx'
 HDR = len(SUB) + 4              # + be32 version

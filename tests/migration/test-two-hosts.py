@@ -27,9 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 
 T.skip_unless_apxf()
-if os.geteuid() != 0:
-    T.log('SKIP: network namespaces need root')
-    sys.exit(0)
+T.skip_unless_root('network namespaces')
 
 PID = os.getpid()
 NS = {'a': f'apxa{PID}', 'b': f'apxb{PID}'}
