@@ -121,9 +121,18 @@ def main():
         guests.append(g)
         g.vm.launch()
         vals = g.run()
+        cpu = g.vm.cmd('query-cpus-fast')[0]['qom-path']
+        props = {p: g.vm.cmd('qom-get', path=cpu, property=p)
+                 for p in ('apxf', 'mpx')}
         g.vm.shutdown()
-        T.log('qemu-system-i386 -cpu max,apxf=on said: ' +
-              ' | '.join((g.vm.get_log() or '').strip().splitlines()))
+        said = (g.vm.get_log() or '').strip().splitlines()
+        T.log('qemu-system-i386 -cpu max,apxf=on said: ' + ' | '.join(said))
+        warnings = [line for line in said if 'warning' in line]
+        T.check(len(warnings) == 1 and "'apxf' needs 64-bit mode" in
+                warnings[0], 'qemu-system-i386 -cpu max,apxf=on: one warning, '
+                'that APX needs 64-bit mode')
+        T.check(props == {'apxf': False, 'mpx': True},
+                f'... and nothing else changes: MPX stays ({props})')
         T.check(vals['cpuid0.eax'] >= 7, 'CPUID leaf 7 exists')
         T.check(not vals['cpuid7.1.edx'] & APX_F,
                 'qemu-system-i386 -cpu max,apxf=on: the guest sees no APX '
