@@ -44,6 +44,22 @@ def paused_stream(wd, name, binary, cpu):
         return f.read()
 
 
+def unchunk(stream):
+    """The stream without the places where RAM iteration paused.
+
+    The RAM section is sent in parts; where one part ends and the next one
+    starts (end-of-section flag, footer, QEMU_VM_SECTION_PART header) depends
+    on how long the parts took (ram_save_iterate() stops after 50 ms), so on
+    a loaded machine two saves of the same state differ there and nowhere
+    else.  Remove those boundaries; the pages and everything else stay."""
+    i = stream.index(b'\x03ram\x00')  # QEMU_VM_SECTION_START id "ram"
+    sid = stream[i - 4:i]
+    if stream[i - 5] != 1:
+        T.fail('no RAM section at the start of the stream')
+    return stream.replace((0x10).to_bytes(8, 'big') + b'~' + sid + b'\x02' + sid,
+                          b'')
+
+
 def split_vmdesc(stream):
     """(device state, trailing JSON description) of a saved stream."""
     i = len(stream)
@@ -62,14 +78,15 @@ try:
     # 1. Streams
     stock = paused_stream(wd, 'stock', STOCK, 'max')
     ours = paused_stream(wd, 'ours', T.QEMU, 'max')
-    T.check(stock == ours, f'non-APX CPU: our stream is byte-identical to '
-            f'stock QEMU\'s ({len(ours)} bytes)')
+    T.check(unchunk(stock) == unchunk(ours),
+            f'non-APX CPU: our stream is byte-identical to stock QEMU\'s '
+            f'({len(ours)} bytes; RAM part boundaries aside)')
     stock_nompx = paused_stream(wd, 'stock-nompx', STOCK, 'max,mpx=off')
     apx = paused_stream(wd, 'ours-apx', T.QEMU, 'max,apxf=on,mpx=off')
     T.check(apx.count(SUBSECTION) == 1, 'apxf: one cpu/apx subsection')
     apx_state, apx_desc = split_vmdesc(apx)
     stock_state, stock_desc = split_vmdesc(stock_nompx)
-    T.check(T.strip_apx(apx_state) == stock_state,
+    T.check(unchunk(T.strip_apx(apx_state)) == unchunk(stock_state),
             'apxf: without that subsection the device state equals stock\'s '
             'for the same CPU minus APX')
     T.check(b'"cpu/apx"' in apx_desc and b'apx' not in stock_desc,
