@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# Print the path of a minimal Debian unstable root with the APX toolchain:
-# sid's gcc (-mapxf), binutils (>= 2.45), gdb, libc6-dev, make and file.
-# Built once with debootstrap under $APX_CACHE/sid-root; later runs only print
-# the path.  An old root is kept (with a note); SID_ROOT_REFRESH=1 rebuilds it.
-# Usage: scripts/sid-root.sh        (run commands in it with scripts/sid-run.sh)
+# Print the path of a minimal Debian unstable root.  Two flavours:
+#   tools (default): the APX toolchain: sid's gcc (-mapxf), binutils
+#                    (>= 2.45), gdb, libc6-dev, make and file ($APX_CACHE/sid-root)
+#   virt:            the peers: upstream QEMU 11.x (qemu-system-x86) and
+#                    libvirt's daemons and virsh ($APX_CACHE/sid-virt-root)
+# Built once with debootstrap; later runs only print the path.  An old root is
+# kept (with a note); SID_ROOT_REFRESH=1 rebuilds it.
+# Usage: scripts/sid-root.sh [tools|virt]   (run commands in it with scripts/sid-run.sh)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 MIRROR=http://deb.debian.org/debian
-TOOLS=(gcc binutils gdb libc6-dev make file)
 MAX_AGE_DAYS=30
-
-root=$APX_CACHE/sid-root
+flavour=${1:-tools}
+case $flavour in
+tools)
+    TOOLS=(gcc binutils gdb libc6-dev make file)
+    root=$APX_CACHE/sid-root
+    witness=usr/bin/gcc
+    ;;
+virt)
+    TOOLS=(qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu
+           libvirt-clients iproute2 procps)
+    root=$APX_CACHE/sid-virt-root
+    witness=usr/bin/virsh
+    ;;
+*)
+    die "unknown flavour '$flavour'; usage: $0 [tools|virt]"
+    ;;
+esac
 # The stamp lives inside the root and is written before the root is renamed
 # into place: a root with a stamp is a complete root.
 stamp_name=.qemu-apx-sid-root
-log=$APX_CACHE/sid-root.log
+log=$root.log
 
 root_ok() {
-    [ -f "$root/$stamp_name" ] && [ -x "$root/usr/bin/gcc" ]
+    [ -f "$root/$stamp_name" ] && [ -x "$root/$witness" ]
 }
 
 fast_path() {
@@ -35,7 +52,7 @@ fi
 
 need_root "building the Debian unstable toolchain root"
 mkdir -p "$APX_CACHE"
-exec 9>"$APX_CACHE/sid-root.lock"
+exec 9>"$root.lock"
 flock 9
 # Another run may have built the root while this one waited for the lock.
 if [ "${SID_ROOT_REFRESH:-0}" != 1 ] && root_ok; then
@@ -49,7 +66,7 @@ no_mounts() {
 }
 
 # Leftovers of runs that were cut off (we hold the lock, so none is running).
-for old in "$APX_CACHE"/sid-root.tmp.* "$APX_CACHE"/sid-root.old.*; do
+for old in "$root".tmp.* "$root".old.*; do
     [ -e "$old" ] || continue
     no_mounts "$old" || die "something is still mounted under $old; unmount it first."
     rm -rf --one-file-system "$old"
@@ -63,7 +80,7 @@ note "building a Debian unstable root with ${TOOLS[*]} in $root (log: $log)"
 wget -nv -T 20 -t 2 -O /dev/null "$MIRROR/dists/sid/InRelease" >>"$log" 2>&1 ||
     die "cannot reach $MIRROR (see $log); check the network."
 
-tmp=$(mktemp -d "$APX_CACHE/sid-root.tmp.XXXXXX")
+tmp=$(mktemp -d "$root.tmp.XXXXXX")
 trap 'rm -rf --one-file-system "$tmp"' EXIT
 chmod 755 "$tmp"
 
@@ -99,10 +116,12 @@ eval "$(apt-config shell check_valid Acquire::Check-Valid-Until check_date Acqui
 } >>"$log" 2>&1 ||
     die "installing ${TOOLS[*]} into the Debian unstable root failed (see $log)."
 
-# Trust the root only once its toolchain really has APX.
+# Trust the toolchain root only once it really has APX.
+[ "$flavour" != tools ] ||
 in_root gcc -mapxf -O2 -S -o /dev/null -x c /dev/null >>"$log" 2>&1 ||
     die "the Debian unstable gcc does not accept -mapxf (see $log)."
-printf '\tpush2 %%r16, %%r17\n' | in_root as --64 -o /dev/null - >>"$log" 2>&1 ||
+[ "$flavour" != tools ] ||
+    printf '\tpush2 %%r16, %%r17\n' | in_root as --64 -o /dev/null - >>"$log" 2>&1 ||
     die "the Debian unstable binutils cannot assemble APX instructions (see $log)."
 
 {
@@ -116,7 +135,7 @@ cat "$tmp/$stamp_name" >>"$log"
 old=
 if [ -e "$root" ]; then
     no_mounts "$root" || die "something is still mounted under $root; unmount it first."
-    old=$(mktemp -u "$APX_CACHE/sid-root.old.XXXXXX")
+    old=$(mktemp -u "$root.old.XXXXXX")
     mv -T "$root" "$old"
 fi
 mv -T "$tmp" "$root"

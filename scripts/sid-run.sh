@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run a command with the APX toolchain of the Debian unstable root
 # (scripts/sid-root.sh, built on first use).
-# Usage: scripts/sid-run.sh [-C DIR] CMD [ARG...]
+# Usage: scripts/sid-run.sh [-r FLAVOUR] [-C DIR] CMD [ARG...]
+# FLAVOUR is the root's (scripts/sid-root.sh): tools (default) or virt.
 # The repository is bind-mounted at its own absolute path inside the root, so
 # paths under it work unchanged; /proc and /dev come from the host, read-only
 # (gdb, breakpoints and writes to the inferior included, works with that).
@@ -11,7 +12,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: $0 [-C DIR] CMD [ARG...]"
+usage="usage: $0 [-r tools|virt] [-C DIR] CMD [ARG...]"
 
 # Second stage, in the private mount namespace: mount, chroot, run.
 if [ "${1:-}" = --in-namespace ]; then
@@ -30,9 +31,10 @@ if [ "${1:-}" = --in-namespace ]; then
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 fi
 
-dir=
+dir= flavour=tools
 while [ $# -gt 0 ]; do
     case $1 in
+    -r) [ $# -ge 2 ] || die "$usage"; flavour=$2; shift 2 ;;
     -C) [ $# -ge 2 ] || die "$usage"; dir=$2; shift 2 ;;
     -C*) dir=${1#-C}; shift ;;
     --) shift; break ;;
@@ -44,7 +46,7 @@ done
 [ "$(id -u)" = 0 ] ||
     die "sid-run.sh needs root (it uses chroot and a private mount namespace); run it as root or with sudo."
 
-root=$("$APX_TOP/scripts/sid-root.sh")
+root=$("$APX_TOP/scripts/sid-root.sh" "$flavour")
 case $PWD/ in
 "$APX_TOP"/*) base=$PWD ;;
 *) base=/ ;;
