@@ -141,7 +141,7 @@ T.check(rc == 0 and 'APX-INSN: PASS ud-cases' in out,
         'EVEX and SETcc.ZU do not' + ('' if rc == 0 else f'\n{out}'))
 
 # 3. APX off: D5 is AAD, invalid in 64-bit mode
-for cpu in ('max', 'qemu64'):
+for cpu in ('max,apxf=off', 'qemu64'):
     rc, out = run(cpu, '--no-apx')
     T.check(rc == 0 and 'APX-INSN: PASS ud-cases' in out,
             f'-cpu {cpu} (no apxf): every APX encoding raises #UD'

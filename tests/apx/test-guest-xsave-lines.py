@@ -17,7 +17,7 @@ try:
     T.check('xstate_offset[19]:  960, xstate_sizes[19]:  128' in txt,
             'guest with apxf: xstate_offset[19]: 960, xstate_sizes[19]: 128')
 
-    g = T.Guest(wd, 'noapx', cpu='max').launch()
+    g = T.Guest(wd, 'noapx', cpu='max,apxf=off').launch()
     txt = g.wait_for('APX-GUEST: done')
     g.shutdown()
     T.check("x86/fpu: Supporting XSAVE feature 0x001" in txt and
