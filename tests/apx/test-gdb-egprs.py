@@ -62,8 +62,8 @@ try:
         T.check(f'R16={regs[16]:016x} R17={regs[17]:016x}' in info,
                 f'vCPU {n - 1}: info registers agrees with gdb')
     # The layout upstream QEMU uses: R16..R31 between R15 and RIP
-    T.check(len(re.findall(r' R15=[0-9a-f]{16}\nR16=', info)) == 2 and
-            len(re.findall(r' R31=[0-9a-f]{16}\nRIP=', info)) == 2,
+    T.check(len(re.findall(r' R15=[0-9a-f]{16}\r?\nR16=', info)) == 2 and
+            len(re.findall(r' R31=[0-9a-f]{16}\r?\nRIP=', info)) == 2,
             'info registers: R16..R31 right after R15 and before RIP, on both vCPUs')
     T.check(f'SET {MARK:016x}' in out, 'gdb wrote r16 on vCPU 1')
     # Detaching GDB may already have resumed the VM.
