@@ -166,8 +166,10 @@ class Guest:
 
     def __init__(self, workdir, name, cpu=APX_CPU, args=None, smp=2,
                  extra=(), incoming=None, binary=None, ticks=None,
-                 wrapper=(), mem=512, initrd=None):
-        kernel, default_initrd = guest_artifacts()
+                 wrapper=(), mem=512, initrd=None, machine='q35',
+                 kernel=None):
+        default_kernel, default_initrd = guest_artifacts()
+        kernel = kernel or default_kernel
         initrd = initrd or default_initrd
         self.name = name
         self.console = os.path.join(workdir, f'{name}.console')
@@ -177,7 +179,7 @@ class Guest:
             append += ' apx.args=' + ','.join(str(a) for a in args)
         if ticks:
             append += f' apx.ticks={ticks}'
-        qargs = ['-machine', 'q35', '-accel', 'tcg', '-cpu', cpu,
+        qargs = ['-machine', machine, '-accel', 'tcg', '-cpu', cpu,
                  '-smp', str(smp), '-m', str(mem), '-no-reboot',
                  '-kernel', kernel, '-initrd', initrd, '-append', append,
                  '-serial', f'file:{self.console}', *extra]
