@@ -92,7 +92,7 @@ run_tap() {
 # build of its target fails instead of the test silently not running.
 QTESTS=(test-x86-cpuid-compat cpu-plug-test machine-none-test migration-test
         x86-apx-test)
-UNITS=(test-x86-topo)
+UNITS=(test-x86-topo test-vmstate)
 targets=(qemu-system-x86_64 qemu-x86_64 qemu-system-i386 qemu-i386)
 for t in "${QTESTS[@]}"; do targets+=("tests/qtest/$t"); done
 for t in "${UNITS[@]}"; do targets+=("tests/unit/$t"); done
