@@ -59,7 +59,6 @@ ROWS = [
 ]
 
 SRC = os.path.join(T.TOP, 'tests', 'apx', 'cpuid-leaves.S')
-OUT = os.path.join(T.BUILD, 'tests', 'cpuid-options')
 DOCS = os.path.join(T.BUILD, 'src', 'docs', 'system', 'i386', 'apx.rst')
 LINE_RE = re.compile(r'^CPUID((?: [0-9a-f]{8}){6})$', re.M)
 GUEST_EXIT = (0x20 << 1) | 1    # isa-debug-exit status of the boot sector
@@ -76,21 +75,6 @@ def expect(cond, cpu, msg):
     else:
         T.log(f'FAIL: {cpu}: {msg}')
         failures.append(f'{cpu}: {msg}')
-
-
-def build_boot_sector():
-    os.makedirs(OUT, exist_ok=True)
-    obj, elf, img = (os.path.join(OUT, 'cpuid-leaves.' + x)
-                     for x in ('o', 'elf', 'img'))
-    subprocess.run(['as', '--32', '-o', obj, SRC], check=True)
-    subprocess.run(['ld', '-m', 'elf_i386', '-Ttext=0x7c00', '-e', '_start',
-                    '-o', elf, obj], check=True)
-    subprocess.run(['objcopy', '-O', 'binary', elf, img], check=True)
-    with open(img, 'rb') as f:
-        data = f.read()
-    T.check(len(data) == 512 and data[510:] == b'\x55\xaa',
-            'boot sector: 512 bytes ending in 55 aa')
-    return img
 
 
 def run_guest(wd, n, cpu, img):
@@ -205,7 +189,7 @@ def check_row(wd, n, cpu, want, img, docs):
 
 def main():
     T.skip_unless_apxf()
-    img = build_boot_sector()
+    img, _ = T.build_boot_sector(SRC)
     try:
         with open(DOCS, encoding='utf-8') as f:
             docs = f.read()

@@ -12,16 +12,12 @@ proves the write reached the vCPU.
 """
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 import apxtest as T  # noqa: E402
 
 T.skip_unless_apxf()
-GDB = '/usr/bin/gdb'
-if not os.access(GDB, os.X_OK):
-    T.fail('gdb is not installed (scripts/install-deps.sh installs it)')
 
 MARK = 0x0bad0bad0bad0bad
 wd = T.workdir()
@@ -33,8 +29,7 @@ try:
     g.wait_for(T.REPORT_RE)
     g.vm.cmd('stop')
     info = g.hmp('info registers -a')
-    cmds = ['set pagination off', 'set architecture i386:x86-64',
-            f'target remote 127.0.0.1:{port}']
+    cmds = []
     for th in (1, 2):
         cmds += [f'thread {th}',
                  'printf "VCPU %d", $_thread'] + \
@@ -42,12 +37,7 @@ try:
                 ['printf "\\n"']
     cmds += ['thread 2', f'set $r16 = {MARK:#x}', 'printf "SET %016lx\\n", $r16',
              'detach']
-    args = [GDB, '-q', '-batch', '-nx']
-    for c in cmds:
-        args += ['-ex', c]
-    r = subprocess.run(args, capture_output=True, text=True, timeout=120,
-                       check=False)
-    out = r.stdout + r.stderr
+    out = T.run_gdb(port, cmds)
     vcpus = {}
     for m in re.finditer(r'VCPU (\d+)((?: r\d+=[0-9a-f]{16}){16})', out):
         vcpus[int(m.group(1))] = {int(k[1:]): int(v, 16) for k, v in

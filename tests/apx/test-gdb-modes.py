@@ -17,7 +17,6 @@ GDB reads and writes them.
 """
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -26,30 +25,12 @@ import apxtest as T  # noqa: E402
 from qemu.machine import QEMUMachine  # noqa: E402
 
 T.skip_unless_apxf()
-GDB = '/usr/bin/gdb'
-if not os.access(GDB, os.X_OK):
-    T.fail('gdb is not installed (scripts/install-deps.sh installs it)')
 
 SRC = os.path.join(T.TOP, 'tests', 'apx', 'egprs16.S')
-OUT = os.path.join(T.BUILD, 'tests', 'apx')
 
 
 def pattern(r):
     return 0xa5a5a5a5_00000000 | r
-
-
-def build_boot_sector():
-    os.makedirs(OUT, exist_ok=True)
-    obj, elf, img = (os.path.join(OUT, 'egprs16.' + x)
-                     for x in ('o', 'elf', 'img'))
-    subprocess.run(['as', '--32', '-o', obj, SRC], check=True)
-    subprocess.run(['ld', '-m', 'elf_i386', '-Ttext=0x7c00', '-e', '_start',
-                    '-o', elf, obj], check=True)
-    subprocess.run(['objcopy', '-O', 'binary', elf, img], check=True)
-    nm = subprocess.run(['nm', elf], capture_output=True, text=True,
-                        check=True).stdout
-    halt = int(re.search(r'^([0-9a-f]+) T halt$', nm, re.M).group(1), 16)
-    return img, halt
 
 
 def hmp_regs(vm):
@@ -60,7 +41,8 @@ def hmp_regs(vm):
     return out
 
 
-img, halt = build_boot_sector()
+img, syms = T.build_boot_sector(SRC)
+halt = syms['halt']
 wd = T.workdir()
 vm = None
 try:
@@ -93,19 +75,12 @@ try:
             'HMP print $r16..$r31: the values the vCPU holds '
             f'({held[16]:#x} ... {held[31]:#x})')
 
-    cmds = ['set pagination off', 'set architecture i386:x86-64',
-            f'target remote 127.0.0.1:{port}',
-            'printf "READ"'] + \
-        [f'printf " r{r}=%016lx", $r{r}' for r in range(16, 32)] + \
-        ['printf "\\n"', 'set $r16 = 0x1234', 'set $r31 = 0x5678',
-         'printf "AFTER r16=%016lx r31=%016lx\\n", $r16, $r31',
-         'detach']
-    args = [GDB, '-q', '-batch', '-nx']
-    for c in cmds:
-        args += ['-ex', c]
-    r = subprocess.run(args, capture_output=True, text=True, timeout=120,
-                       check=False)
-    out = r.stdout + r.stderr
+    out = T.run_gdb(port, [
+        'printf "READ"',
+        *[f'printf " r{r}=%016lx", $r{r}' for r in range(16, 32)],
+        'printf "\\n"', 'set $r16 = 0x1234', 'set $r31 = 0x5678',
+        'printf "AFTER r16=%016lx r31=%016lx\\n", $r16, $r31',
+        'detach'])
     T.log(out[-2000:])
     m = re.search(r'READ((?: r\d+=[0-9a-f]{16}){16})', out)
     T.check(m is not None, 'gdb read r16..r31 by name')

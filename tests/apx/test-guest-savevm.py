@@ -17,7 +17,7 @@ import apxtest as T  # noqa: E402
 
 T.skip_unless_apxf()
 wd = T.workdir()
-g1 = g2 = None
+g1 = g2 = g3 = None
 try:
     threads, seconds = 4, 10
     disk = os.path.join(wd, 'snap.qcow2')
@@ -30,6 +30,18 @@ try:
     T.check('apx1' in g1.hmp('info snapshots'), 'snapshot apx1 listed')
     g1.shutdown()
     g1 = None
+
+    # A CPU without apxf refuses the snapshot, and loadvm says why.
+    g3 = T.Guest(wd, 'noapx', cpu='max,apxf=off', args=(threads, seconds),
+                 extra=('-blockdev', 'driver=file,filename=%s,node-name=f' % disk,
+                        '-blockdev', 'driver=qcow2,file=f,node-name=snapdisk',
+                        '-S')).launch()
+    out = g3.hmp('loadvm apx1')
+    T.log(f'loadvm into max,apxf=off: {out.strip()!r}')
+    T.check("Error -22 while loading VM state: CPU 0: the migration stream "
+            "carries APX registers (cpu/apx) but this CPU has no 'apxf'" in out,
+            'loadvm into a CPU without apxf fails with the reason')
+    g3.shutdown()
 
     g2 = T.Guest(wd, 'load', args=(threads, seconds),
                  extra=('-blockdev', 'driver=file,filename=%s,node-name=f' % disk,
@@ -47,7 +59,7 @@ try:
         T.check(before[t] == after[t],
                 f'thread {t}: R16..R31 identical before savevm and after loadvm')
 finally:
-    for g in (g1, g2):
+    for g in (g1, g2, g3):
         if g:
             g.shutdown()
     T.cleanup(wd)

@@ -16,7 +16,6 @@ on COM1.  Checked:
 """
 import os
 import re
-import subprocess
 import sys
 import time
 
@@ -26,29 +25,9 @@ from qemu.machine import QEMUMachine  # noqa: E402
 
 QEMU_I386 = os.path.join(T.BUILD, 'qemu-system-i386')
 SRC = os.path.join(T.TOP, 'tests', 'i386', 'boot32.S')
-OUT = os.path.join(T.BUILD, 'tests', 'i386')
 LINE_RE = re.compile(r'^I386-GUEST: (\S+)=([0-9a-f]{8})$', re.M)
 APX_F = 1 << 21         # CPUID.(7,1).EDX
 LM = 1 << 29            # CPUID.80000001H.EDX
-
-
-def build_boot_sector():
-    """boot.img (512 bytes) and the address of its 'halt' label."""
-    os.makedirs(OUT, exist_ok=True)
-    obj, elf, img = (os.path.join(OUT, 'boot32.' + x)
-                     for x in ('o', 'elf', 'img'))
-    subprocess.run(['as', '--32', '-o', obj, SRC], check=True)
-    subprocess.run(['ld', '-m', 'elf_i386', '-Ttext=0x7c00', '-e', '_start',
-                    '-o', elf, obj], check=True)
-    subprocess.run(['objcopy', '-O', 'binary', elf, img], check=True)
-    with open(img, 'rb') as f:
-        data = f.read()
-    T.check(len(data) == 512 and data[510:] == b'\x55\xaa',
-            'boot sector: 512 bytes ending in 55 aa')
-    nm = subprocess.run(['nm', elf], capture_output=True, text=True,
-                        check=True).stdout
-    halt = int(re.search(r'^([0-9a-f]+) T halt$', nm, re.M).group(1), 16)
-    return img, halt
 
 
 class BootGuest:
@@ -86,7 +65,8 @@ class BootGuest:
 
 
 def main():
-    img, halt = build_boot_sector()
+    img, syms = T.build_boot_sector(SRC)
+    halt = syms['halt']
     wd = T.workdir()
     guests = []
     try:

@@ -391,3 +391,67 @@ def cpu_sections(stream):
 if __name__ == '__main__':
     # tests/run.sh asks what this machine offers
     print(' '.join(machine_offers()))
+
+
+def build_boot_sector(src):
+    """Assemble src (GNU as --32, .code16 or .code32) into a 512-byte boot
+    sector linked at 0x7c00, under build/tests/boot.  Returns the image's
+    path and the addresses of its global text symbols."""
+    out = os.path.join(BUILD, 'tests', 'boot')
+    os.makedirs(out, exist_ok=True)
+    base = os.path.join(out, os.path.splitext(os.path.basename(src))[0])
+    obj, elf, img = base + '.o', base + '.elf', base + '.img'
+    subprocess.run(['as', '--32', '-o', obj, src], check=True)
+    subprocess.run(['ld', '-m', 'elf_i386', '-Ttext=0x7c00', '-e', '_start',
+                    '-o', elf, obj], check=True)
+    subprocess.run(['objcopy', '-O', 'binary', elf, img], check=True)
+    with open(img, 'rb') as f:
+        data = f.read()
+    check(len(data) == 512 and data[510:] == b'\x55\xaa',
+          f'{os.path.basename(src)}: a boot sector of 512 bytes ending in 55 aa')
+    nm = subprocess.run(['nm', elf], capture_output=True, text=True,
+                        check=True).stdout
+    syms = {m.group(2): int(m.group(1), 16) for m in
+            re.finditer(r'^([0-9a-f]+) T (\S+)$', nm, re.M)}
+    return img, syms
+
+
+GDB = '/usr/bin/gdb'
+
+
+def run_gdb(port, cmds, timeout=120):
+    """GDB in batch mode, attached to the gdbstub on port as an x86-64
+    target, running cmds; returns its stdout and stderr together."""
+    if not os.access(GDB, os.X_OK):
+        fail('gdb is not installed (scripts/install-deps.sh installs it)')
+    args = [GDB, '-q', '-batch', '-nx']
+    for c in ['set pagination off', 'set architecture i386:x86-64',
+              f'target remote 127.0.0.1:{port}', *cmds]:
+        args += ['-ex', c]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=timeout,
+                       check=False)
+    return r.stdout + r.stderr
+
+
+def ip(*args):
+    """Run ip(8) with args; a failure raises."""
+    subprocess.run(['ip', *args], check=True, capture_output=True)
+
+
+def netns_pair_up(ns, dev, addr):
+    """Two network namespaces ns['a'] and ns['b'] joined by a veth pair
+    (dev['a'] <-> dev['b']) with addresses addr['a'], addr['b'] in a /30."""
+    for n in 'ab':
+        ip('netns', 'add', ns[n])
+    ip('link', 'add', dev['a'], 'netns', ns['a'], 'type', 'veth',
+       'peer', 'name', dev['b'], 'netns', ns['b'])
+    for n in 'ab':
+        ip('-n', ns[n], 'addr', 'add', addr[n] + '/30', 'dev', dev[n])
+        ip('-n', ns[n], 'link', 'set', 'lo', 'up')
+        ip('-n', ns[n], 'link', 'set', dev[n], 'up')
+
+
+def netns_pair_down(ns):
+    for n in 'ab':
+        subprocess.run(['ip', 'netns', 'del', ns[n]], check=False,
+                       capture_output=True)

@@ -80,27 +80,6 @@ CPU_HOST_MODEL = """<cpu mode='host-model'>
   </cpu>"""
 
 
-def ip(*args):
-    subprocess.run(['ip', *args], check=True, capture_output=True)
-
-
-def net_up():
-    for n in 'ab':
-        ip('netns', 'add', NS[n])
-    ip('link', 'add', DEV['a'], 'netns', NS['a'], 'type', 'veth',
-       'peer', 'name', DEV['b'], 'netns', NS['b'])
-    for n in 'ab':
-        ip('-n', NS[n], 'addr', 'add', ADDR[n] + '/30', 'dev', DEV[n])
-        ip('-n', NS[n], 'link', 'set', 'lo', 'up')
-        ip('-n', NS[n], 'link', 'set', DEV[n], 'up')
-
-
-def net_down():
-    for n in 'ab':
-        subprocess.run(['ip', 'netns', 'del', NS[n]], check=False,
-                       capture_output=True)
-
-
 def write_emulator(path):
     """The <emulator>: our QEMU, linked against this host's libraries, run
     inside the Debian unstable root through the host's dynamic loader, with
@@ -325,7 +304,7 @@ try:
     shutil.copy(initrd, INITRD)
     EMULATOR = os.path.join(WD, 'qemu-apx-emulator')
     write_emulator(EMULATOR)
-    net_up()
+    T.netns_pair_up(NS, DEV, ADDR)
     A = HOSTS['a'] = Host('a')
     B = HOSTS['b'] = Host('b')
     T.log(A.virsh('version').stdout.strip())
@@ -502,7 +481,7 @@ try:
 finally:
     for h in HOSTS.values():
         h.stop()
-    net_down()
+    T.netns_pair_down(NS)
     if os.environ.get('APX_KEEP_WORKDIR'):
         T.log(f'work directory kept: {WD}')
     else:

@@ -19,7 +19,6 @@ pattern (the program exits at the first mismatch), and at the end it must
 PASS with the values it had before step 1.
 """
 import os
-import subprocess
 import sys
 import time
 
@@ -36,27 +35,6 @@ ADDR = {'a': '10.231.0.1', 'b': '10.231.0.2'}
 PORT = 4444
 THREADS, SECONDS = 4, 60
 SLOW = 2 << 20          # bytes/s: slow enough to interrupt a migration
-
-
-def ip(*args):
-    subprocess.run(['ip', *args], check=True, capture_output=True)
-
-
-def net_up():
-    for n in 'ab':
-        ip('netns', 'add', NS[n])
-    ip('link', 'add', DEV['a'], 'netns', NS['a'], 'type', 'veth',
-       'peer', 'name', DEV['b'], 'netns', NS['b'])
-    for n in 'ab':
-        ip('-n', NS[n], 'addr', 'add', ADDR[n] + '/30', 'dev', DEV[n])
-        ip('-n', NS[n], 'link', 'set', 'lo', 'up')
-        ip('-n', NS[n], 'link', 'set', DEV[n], 'up')
-
-
-def net_down():
-    for n in 'ab':
-        subprocess.run(['ip', 'netns', 'del', NS[n]], check=False,
-                       capture_output=True)
 
 
 def guest(name, host, incoming=None):
@@ -102,7 +80,7 @@ def resumed(src, status, what):
 WD = T.workdir()
 GUESTS = []
 try:
-    net_up()
+    T.netns_pair_up(NS, DEV, ADDR)
     T.log(f'namespaces {NS["a"]} ({ADDR["a"]}) and {NS["b"]} ({ADDR["b"]})')
 
     # 1. a -> b over the veth pair
@@ -121,13 +99,13 @@ try:
     # 2. network cut mid-migration b -> a
     dst = dest('a2', 'a')
     start_slow(src, 'a')
-    ip('-n', NS['b'], 'link', 'set', DEV['b'], 'down')
+    T.ip('-n', NS['b'], 'link', 'set', DEV['b'], 'down')
     time.sleep(2)
     st = src.vm.cmd('query-migrate')
     T.log(f'link down: migration {st["status"]}')
     src.vm.cmd('migrate_cancel')
     resumed(src, 'cancelled', 'network cut, then cancel')
-    ip('-n', NS['b'], 'link', 'set', DEV['b'], 'up')
+    T.ip('-n', NS['b'], 'link', 'set', DEV['b'], 'up')
     dst.vm.kill()
     mark = len(src.text())
     check_intact(src, mark, 'after the network cut')
@@ -189,5 +167,5 @@ try:
 finally:
     for g in GUESTS:
         g.shutdown()
-    net_down()
+    T.netns_pair_down(NS)
     T.cleanup(WD)
