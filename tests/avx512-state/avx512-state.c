@@ -10,8 +10,9 @@
  *
  * Usage: avx512-state             every check below, one line each:
  *            AVX512-STATE: ok NAME
- *            AVX512-STATE: FAIL NAME: DETAIL
- *        then "AVX512-STATE: PASS checks=N" or "AVX512-STATE: FAIL ...".
+ *            AVX512-STATE: FAIL NAME -- DETAIL
+ *        then "AVX512-STATE: PASS checks=N" or "AVX512-STATE: FAILED M of N
+ *        checks".
  *        Lines "AVX512-STATE: info ..." describe the machine and are not
  *        checks (they differ between hosts).
  *        avx512-state --ymm-only  the same checks on XSAVE components 1
@@ -286,7 +287,7 @@ static void result(int ok, const char *name, const char *fmt, ...)
         printf("AVX512-STATE: ok %s\n", name);
     } else {
         nfailed++;
-        printf("AVX512-STATE: FAIL %s: %s\n", name, detail);
+        printf("AVX512-STATE: FAIL %s -- %s\n", name, detail);
     }
     fflush(stdout);
 }
@@ -1411,7 +1412,7 @@ int main(int argc, char **argv)
     check_signals(in, out);
     check_threads();
     if (nfailed) {
-        printf("AVX512-STATE: FAIL %u of %u checks\n", nfailed, nchecks);
+        printf("AVX512-STATE: FAILED %u of %u checks\n", nfailed, nchecks);
         return 1;
     }
     printf("AVX512-STATE: PASS checks=%u\n", nchecks);

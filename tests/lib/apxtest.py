@@ -16,7 +16,8 @@ import tempfile
 import time
 
 TOP = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BUILD = os.path.join(TOP, 'build')
+# The build directory, as scripts/lib.sh finds it (APX_BUILD overrides)
+BUILD = os.environ.get('APX_BUILD') or os.path.join(TOP, 'build')
 sys.path.insert(0, os.path.join(BUILD, 'src', 'python'))
 
 from qemu.machine import QEMUMachine  # noqa: E402  pylint: disable=C0413
@@ -167,14 +168,15 @@ class Guest:
     def __init__(self, workdir, name, cpu=APX_CPU, args=None, smp=2,
                  extra=(), incoming=None, binary=None, ticks=None,
                  wrapper=(), mem=512, initrd=None, machine='q35',
-                 kernel=None):
-        default_kernel, default_initrd = guest_artifacts()
-        kernel = kernel or default_kernel
-        initrd = initrd or default_initrd
+                 kernel=None, append=''):
+        if not (kernel and initrd):
+            default_kernel, default_initrd = guest_artifacts()
+            kernel = kernel or default_kernel
+            initrd = initrd or default_initrd
         self.name = name
         self.console = os.path.join(workdir, f'{name}.console')
         open(self.console, 'w', encoding='utf-8').close()
-        append = 'console=ttyS0 loglevel=3 panic=-1'
+        append = ('console=ttyS0 loglevel=3 panic=-1 ' + append).rstrip()
         if args:
             append += ' apx.args=' + ','.join(str(a) for a in args)
         if ticks:

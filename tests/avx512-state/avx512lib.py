@@ -1,0 +1,25 @@
+"""Shared by the tests in tests/avx512-state/ (not a test itself)."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
+import apxtest as T  # noqa: E402
+
+# The CPU with AVX-512 state under TCG before 'max' advertises AVX-512:
+# x-force-features keeps the bits TCG does not (yet) claim to emulate.
+CPU_512 = 'max,apxf=on,avx512f=on,avx512vl=on,x-force-features=on'
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(HERE, 'avx512-state.c')
+OUT = os.path.join(T.BUILD, 'tests', 'avx512-state')
+
+
+def build_prog():
+    """build/tests/avx512-state/avx512-state, static, by the host gcc."""
+    os.makedirs(OUT, exist_ok=True)
+    prog = os.path.join(OUT, 'avx512-state')
+    if (not os.path.exists(prog) or
+            os.path.getmtime(prog) < os.path.getmtime(SRC)):
+        subprocess.run(['gcc', '-O2', '-Wall', '-static', '-pthread',
+                        '-o', prog, SRC], check=True)
+    return prog

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""A Linux 7.x guest under TCG enables and context-switches AVX-512 state.
+
+The guest (scripts/guest-kernel.sh, an initramfs by scripts/mkinitramfs.sh
+holding tests/avx512-state/avx512-state) boots with -cpu CPU_512 on two
+vCPUs.  The test checks:
+
+ - the kernel's x86/fpu lines: "Supporting XSAVE feature 0x020: 'AVX-512
+   opmask'", "0x040: 'AVX-512 Hi256'", "0x080: 'AVX-512 ZMM_Hi256'", and
+   xstate_offset[5..7] 1088/1152/1664 with xstate_sizes 64/512/1024;
+ - avx512-state passes in the guest (every check of the linux-user test,
+   now with the guest kernel's XSAVE-based signal frames and scheduler);
+ - avx512-state threads 4 SECONDS: four threads on two vCPUs keep their
+   own k0-7/ZMM0-31 across context switches;
+ - control: with avx512f=off the kernel names no component 5-7 and the
+   program reports no AVX-512 state.
+
+Guest userland (busybox, the test program) is linked with glibc, which
+picks AVX-512 (EVEX) string functions once AVX512F/VL are usable; QEMU
+cannot execute those yet, so the guest kernel command line carries
+GLIBC_TUNABLES (passed to /init's environment) that turn them off.  The
+guest kernel itself is kept off its AVX-512 code paths with
+clearcpuid (see KERNEL_APPEND) while it keeps XSAVE components 5-7.
+"""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apxtest as T  # noqa: E402
+from avx512lib import CPU_512, OUT, build_prog  # noqa: E402
+
+SECONDS = 8
+TUNABLES = ('GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,'
+            '-AVX512DQ,-AVX512CD')
+KERNEL_APPEND = os.environ.get('AVX512_GUEST_APPEND', TUNABLES)
+
+RUN_SH = r'''#!/bin/sh
+# avx512-state's checks, then its threads mode (avx.secs=N seconds)
+for a in $(cat /proc/cmdline); do
+    case $a in
+    avx.secs=*) SECS=${a#avx.secs=} ;;
+    esac
+done
+echo "AVX512-STATE: cpuinfo: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep avx512 | tr '\n' ' ')"
+avx512-state
+echo "AVX512-STATE: exit $?"
+avx512-state threads 4 ${SECS:-5}
+echo "AVX512-STATE: threads exit $?"
+'''
+
+FEATURES = [(0x020, 'AVX-512 opmask'), (0x040, 'AVX-512 Hi256'),
+            (0x080, 'AVX-512 ZMM_Hi256')]
+LAYOUT = [(5, 1088, 64), (6, 1152, 512), (7, 1664, 1024)]
+
+failures = []
+
+
+def expect(cond, msg):
+    if cond:
+        T.log(f'ok: {msg}')
+    else:
+        T.log(f'FAIL: {msg}')
+        failures.append(msg)
+
+
+def initramfs():
+    prog = build_prog()
+    run_sh = os.path.join(OUT, 'run.sh')
+    img = os.path.join(OUT, 'guest.cpio.gz')
+    try:
+        with open(run_sh, encoding='utf-8') as f:
+            changed = f.read() != RUN_SH
+    except OSError:
+        changed = True
+    if changed:
+        with open(run_sh, 'w', encoding='utf-8') as f:
+            f.write(RUN_SH)
+        os.chmod(run_sh, 0o755)
+    mk = os.path.join(T.TOP, 'scripts', 'mkinitramfs.sh')
+    if (changed or not os.path.exists(img) or
+            os.path.getmtime(img) < max(os.path.getmtime(prog),
+                                        os.path.getmtime(mk))):
+        subprocess.run([mk, img, '--add', prog, '--add',
+                        run_sh + ':/run.sh'], check=True)
+    return img
+
+
+def boot(wd, name, cpu, kernel, img):
+    g = T.Guest(wd, name, cpu=cpu, kernel=kernel, initrd=img,
+                append=f'{KERNEL_APPEND} avx.secs={SECONDS}').launch()
+    try:
+        txt = g.wait_for('APX-GUEST: done', timeout=100)
+    finally:
+        g.shutdown()
+    T.log(f'--- {name} (-cpu {cpu}) console:\n{txt.rstrip()}')
+    return txt
+
+
+def main():
+    T.skip_unless_apxf()
+    kernel = subprocess.run([os.path.join(T.TOP, 'scripts',
+                                          'guest-kernel.sh')],
+                            capture_output=True, text=True,
+                            check=True).stdout.strip()
+    img = initramfs()
+    wd = T.workdir()
+    try:
+        txt = boot(wd, 'avx512', CPU_512, kernel, img)
+        for bit, name in FEATURES:
+            line = f"x86/fpu: Supporting XSAVE feature 0x{bit:03x}: '{name}'"
+            expect(line in txt, f'guest kernel: "{line}"')
+        for comp, off, size in LAYOUT:
+            line = (f'xstate_offset[{comp}]: {off:5d}, '
+                    f'xstate_sizes[{comp}]: {size:5d}')
+            expect(line in txt, f'guest kernel: "{line}"')
+        fails = re.findall(r'^AVX512-STATE: FAIL.*$', txt, re.M)
+        expect('AVX512-STATE: exit 0' in txt and
+               re.search(r'^AVX512-STATE: PASS checks=\d+', txt, re.M),
+               'avx512-state passes in the guest'
+               + (f' (failed: {fails})' if fails else ''))
+        last = {}
+        for m in re.finditer(r'^AVX512-STATE: t=(\d) n=(\d+) (.*)$', txt,
+                             re.M):
+            last[int(m.group(1))] = (int(m.group(2)), m.group(3))
+        expect('AVX512-STATE: threads exit 0' in txt and
+               'AVX512-STATE: PASS threads=4' in txt,
+               f'4 guest threads keep their k0-7/ZMM0-31 for {SECONDS} s')
+        expect(sorted(last) == [0, 1, 2, 3] and
+               all(n > 0 for n, _ in last.values()) and
+               len({v for _, v in last.values()}) == 4,
+               'each guest thread reports rounds and its own values')
+
+        txt = boot(wd, 'noavx512', 'max,avx512f=off', kernel, img)
+        expect('x86/fpu: Supporting XSAVE feature 0x001' in txt and
+               'AVX-512' not in txt and 'xstate_offset[5]' not in txt,
+               'control guest (avx512f=off): XSAVE enumerated, no AVX-512 '
+               'component')
+        expect('AVX512-STATE: no AVX-512 state' in txt and
+               'AVX512-STATE: exit 3' in txt,
+               'control guest: the program reports no AVX-512 state')
+    finally:
+        T.cleanup(wd)
+    if failures:
+        T.log(f'{len(failures)} checks failed:')
+        for f in failures:
+            T.log(f'  {f}')
+        sys.exit(1)
+    T.log('all checks pass')
+
+
+if __name__ == '__main__':
+    main()
