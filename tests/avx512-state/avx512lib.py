@@ -9,6 +9,12 @@ import apxtest as T  # noqa: E402
 # The CPU with AVX-512 state under TCG before 'max' advertises AVX-512:
 # x-force-features keeps the bits TCG does not (yet) claim to emulate.
 CPU_512 = 'max,apxf=on,avx512f=on,avx512vl=on,x-force-features=on'
+# glibc (2.36 here) picks AVX-512/EVEX string functions (e.g.
+# __memmove_avx512_unaligned_erms) as soon as CPUID has AVX512F/VL and XCR0
+# bits 5-7 are set; QEMU cannot execute EVEX yet, so programs would die
+# with SIGILL in their first memcpy.  This keeps glibc on AVX2 code.
+TUNABLES = ('glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,'
+            '-AVX512CD')
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, 'avx512-state.c')
 OUT = os.path.join(T.BUILD, 'tests', 'avx512-state')
