@@ -30,12 +30,17 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
-from avx512lib import CPU_512, OUT, build_prog  # noqa: E402
+from avx512lib import CPU_512, OUT, TUNABLES, build_prog  # noqa: E402
 
 SECONDS = 8
-TUNABLES = ('GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,'
-            '-AVX512DQ,-AVX512CD')
-KERNEL_APPEND = os.environ.get('AVX512_GUEST_APPEND', TUNABLES)
+# The kernel passes GLIBC_TUNABLES=... (no dot in the name) to /init's
+# environment.  clearcpuid=avx512vl: with AVX512F and AVX512VL the kernel
+# runs blake2s_compress_avx512 (EVEX) from blake2s_mod_init at boot, which
+# QEMU cannot execute yet (#UD, oops, init killed); the kernel still
+# enables XSAVE components 5-7 with AVX512F alone.
+KERNEL_APPEND = os.environ.get('AVX512_GUEST_APPEND',
+                               f'GLIBC_TUNABLES={TUNABLES} '
+                               'clearcpuid=avx512vl')
 
 RUN_SH = r'''#!/bin/sh
 # avx512-state's checks, then its threads mode (avx.secs=N seconds)
@@ -113,8 +118,8 @@ def main():
             line = f"x86/fpu: Supporting XSAVE feature 0x{bit:03x}: '{name}'"
             expect(line in txt, f'guest kernel: "{line}"')
         for comp, off, size in LAYOUT:
-            line = (f'xstate_offset[{comp}]: {off:5d}, '
-                    f'xstate_sizes[{comp}]: {size:5d}')
+            line = (f'x86/fpu: xstate_offset[{comp}]: {off:4d}, '
+                    f'xstate_sizes[{comp}]: {size:4d}')
             expect(line in txt, f'guest kernel: "{line}"')
         fails = re.findall(r'^AVX512-STATE: FAIL.*$', txt, re.M)
         expect('AVX512-STATE: exit 0' in txt and
@@ -135,7 +140,8 @@ def main():
 
         txt = boot(wd, 'noavx512', 'max,avx512f=off', kernel, img)
         expect('x86/fpu: Supporting XSAVE feature 0x001' in txt and
-               'AVX-512' not in txt and 'xstate_offset[5]' not in txt,
+               not re.search(r"feature 0x0[2468]0: 'AVX-512", txt) and
+               'xstate_offset[5]' not in txt,
                'control guest (avx512f=off): XSAVE enumerated, no AVX-512 '
                'component')
         expect('AVX512-STATE: no AVX-512 state' in txt and
