@@ -23,8 +23,9 @@
  *            T threads each keep their own k0-7/ZMM0-31 values across
  *            sched_yield() and preemption for SECONDS; every second one
  *            line per thread,
- *            AVX512-STATE: t=T n=ROUNDS k0=... k7=... y15=... z15=... z31=...
- *            (as last read back: k0-7, bits 255:192 of ZMM15 and bits
+ *            AVX512-STATE: t=T n=ROUNDS cs=N k0=... y15=... z15=... z31=...
+ *            (N: the thread's context switches, from getrusage(); as
+ *            last read back: k0-7, bits 255:192 of ZMM15 and bits
  *            511:448 of ZMM15 and ZMM31),
  *            and at the end "AVX512-STATE: PASS threads=T rounds=N" or,
  *            at the first mismatch, "AVX512-STATE: FAIL t=T ...".
@@ -67,6 +68,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -1214,6 +1216,7 @@ struct worker {
     unsigned long seed;
     unsigned long rounds;       /* how many; 0: until stop */
     volatile unsigned long done;
+    volatile unsigned long switches;    /* context switches of the thread */
     volatile int failed;
     char msg[256];
     pthread_mutex_t lock;
@@ -1248,6 +1251,13 @@ static void *worker_main(void *arg)
             break;
         }
         w->done++;
+        if (w->done % 64 == 0) {
+            struct rusage ru;
+
+            if (!getrusage(RUSAGE_THREAD, &ru)) {
+                w->switches = ru.ru_nvcsw + ru.ru_nivcsw;
+            }
+        }
     }
     free(in);
     free(out);
@@ -1311,7 +1321,8 @@ static void report_threads(unsigned n)
         memcpy(&y15, v.z[15] + 24, 8);
         memcpy(&z15, v.z[15] + 56, 8);
         memcpy(&z31, v.z[31] + 56, 8);
-        printf("AVX512-STATE: t=%u n=%lu", t, workers[t].done);
+        printf("AVX512-STATE: t=%u n=%lu cs=%lu", t, workers[t].done,
+               workers[t].switches);
         for (k = 0; k < 8; k++) {
             printf(" k%u=%016" PRIx64, k, v.k[k]);
         }

@@ -127,16 +127,21 @@ def main():
                'avx512-state passes in the guest'
                + (f' (failed: {fails})' if fails else ''))
         last = {}
-        for m in re.finditer(r'^AVX512-STATE: t=(\d) n=(\d+) (.*)$', txt,
-                             re.M):
-            last[int(m.group(1))] = (int(m.group(2)), m.group(3))
+        for m in re.finditer(r'^AVX512-STATE: t=(\d) n=(\d+) cs=(\d+) '
+                             r'(.*)$', txt, re.M):
+            last[int(m.group(1))] = (int(m.group(2)), int(m.group(3)),
+                                     m.group(4))
         expect('AVX512-STATE: threads exit 0' in txt and
                'AVX512-STATE: PASS threads=4' in txt,
                f'4 guest threads keep their k0-7/ZMM0-31 for {SECONDS} s')
         expect(sorted(last) == [0, 1, 2, 3] and
-               all(n > 0 for n, _ in last.values()) and
-               len({v for _, v in last.values()}) == 4,
+               all(n > 0 for n, _, _ in last.values()) and
+               len({v for _, _, v in last.values()}) == 4,
                'each guest thread reports rounds and its own values')
+        switches = [cs for _, cs, _ in last.values()]
+        expect(len(switches) == 4 and min(switches) >= 100,
+               f'every guest thread was switched out and in again '
+               f'(context switches: {switches})')
 
         txt = boot(wd, 'noavx512', 'max,avx512f=off', kernel, img)
         expect('x86/fpu: Supporting XSAVE feature 0x001' in txt and

@@ -112,7 +112,8 @@ def no_avx512(what, rc, out):
            + (f' (failed: {fails})' if fails else ''))
 
 
-THREAD_RE = re.compile(r'^AVX512-STATE: t=(\d+) n=(\d+) ((?:k\d=[0-9a-f]+ )+)'
+THREAD_RE = re.compile(r'^AVX512-STATE: t=(\d+) n=(\d+) cs=\d+ '
+                       r'((?:k\d=[0-9a-f]+ )+)'
                        r'y15=([0-9a-f]+) z15=([0-9a-f]+) z31=([0-9a-f]+)$',
                        re.M)
 
