@@ -49,7 +49,8 @@ for a in $(cat /proc/cmdline); do
     avx.secs=*) SECS=${a#avx.secs=} ;;
     esac
 done
-echo "AVX512-STATE: cpuinfo: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep avx512 | tr '\n' ' ')"
+flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep avx512)
+echo "AVX512-STATE: kernel's cpuinfo flags:" $flags
 avx512-state
 echo "AVX512-STATE: exit $?"
 avx512-state threads 4 ${SECS:-5}
