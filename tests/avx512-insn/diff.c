@@ -26,7 +26,8 @@
  *   --ud noapx|apx|noavx512 [GROUPS [--native]]
  *                                        the raw cases of ud_cases.py
  *   --cpuid-ud                           what CPUID (and glibc) say
- * GROUPS: comma-separated names (move,kmask,masked), "all" or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest), "all"
+ * (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -557,7 +558,9 @@ static int parse_groups(const char *s, int *want)
     memset(want, 0, sizeof(int) * (NGROUP + 1));
     if (!s || !strcmp(s, "all")) {
         for (g = 0; g <= NGROUP; g++) {
-            want[g] = 1;        /* want[NGROUP]: the groups of no form */
+            /* the AVX-512 groups, and want[NGROUP]: raw cases of groups
+             * that have no forms (e.g. arith) */
+            want[g] = g != SELFTEST;
         }
         return 0;
     }
