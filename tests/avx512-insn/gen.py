@@ -57,20 +57,25 @@ def expand(form, regs):
     return out
 
 
+def xstate(area, insn):
+    """XRSTOR or XSAVE of io->rfbm from/to the area at io+area."""
+    return [f'\tmov {IO_RFBM}(%rdi), %eax',
+            f'\tmov {IO_RFBM + 4}(%rdi), %edx',
+            f'\tmov {area}(%rdi), %rsi', f'\t{insn} (%rsi)']
+
+
 def function(sym, insn, regs):
     lines = [f'\t.globl {sym}', f'\t.type {sym}, @function', f'{sym}:']
     lines += [f'\tpush %{r}' for r in ('rbx', 'rbp', 'r12', 'r13', 'r14',
                                        'r15')]
-    lines += [f'\tmov {IO_RFBM}(%rdi), %eax', f'\tmov {IO_RFBM + 4}(%rdi), %edx',
-              f'\tmov {IO_XIN}(%rdi), %rsi', '\txrstor (%rsi)']
+    lines += xstate(IO_XIN, 'xrstor')
     lines += [f'\tmov {8 * i}(%rdi), %r{r}' for i, r in enumerate(regs)]
     lines += [f'\tpushq {IO_FLAGS}(%rdi)', '\tpopfq']
     lines += [f'\t.globl {sym}_t', f'{sym}_t:', '\t' + insn,
               f'\t.globl {sym}_e', f'{sym}_e:']
     lines += ['\tpushfq', f'\tpopq {IO_FLAGS}(%rdi)']
     lines += [f'\tmov %r{r}, {8 * i}(%rdi)' for i, r in enumerate(regs)]
-    lines += [f'\tmov {IO_RFBM}(%rdi), %eax', f'\tmov {IO_RFBM + 4}(%rdi), %edx',
-              f'\tmov {IO_XOUT}(%rdi), %rsi', '\txsave (%rsi)']
+    lines += xstate(IO_XOUT, 'xsave')
     lines += [f'\tpop %{r}' for r in ('r15', 'r14', 'r13', 'r12', 'rbp',
                                       'rbx')]
     lines += ['\tret', f'\t.size {sym}, .-{sym}', '']
