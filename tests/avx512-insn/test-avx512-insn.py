@@ -55,6 +55,19 @@ NEEDED = ['avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'avx512cd']
 # of the host-vs-QEMU comparison, with the reason.  The raw cases with
 # such differences are in ud_cases.KNOWN_DIFFERENCES.
 KNOWN_DIFFERENCES = {}
+# Forms where QEMU 10.0 (before any AVX-512 work) differs from the host
+# and the SDM: left out of the host-vs-QEMU comparison, and listed.
+PARTIAL_STORE = ('a store that faults on its second page has written its '
+                 'first 8 bytes under QEMU; the host writes nothing '
+                 '(docs/design-avx512-tcg.md section 6, item 4)')
+KNOWN_QEMU = {
+    'st_addps': 'SSE NaN propagation: QEMU returns the QNaN operand when '
+                'the other is an SNaN (float_2nan_prop_x87 for sse_status, '
+                'a TODO in target/i386/tcg/fpu_helper.c); the SDM (vol. 1, '
+                '4.8.3.5) returns the first source operand, quieted',
+    'st_movups_st': PARTIAL_STORE,
+    'st_movdqu_st': PARTIAL_STORE,
+}
 os.environ['GLIBC_TUNABLES'] = ('glibc.cpu.hwcaps=-AVX512F,-AVX512VL,'
                                 '-AVX512BW,-AVX512DQ,-AVX512CD,'
                                 'Prefer_No_AVX512')
@@ -244,6 +257,10 @@ for what, (amd, why) in ud_cases.KNOWN_DIFFERENCES.items():
     T.log(f'  {what}: AMD {amd}; {why}')
 for name, why in KNOWN_DIFFERENCES.items():
     T.log(f'  form {name}: {why}')
+T.log('known differences between QEMU 10.0 and the host/SDM, pre-existing '
+      '(left out of the host-vs-QEMU comparisons):')
+for name, why in KNOWN_QEMU.items():
+    T.log(f'  form {name}: {why}')
 
 # 2. The native half
 with open('/proc/cpuinfo', encoding='utf-8') as f:
@@ -284,13 +301,19 @@ for variant in ('legacy', 'apx'):
                   SEED)
     check_pass(rc, out, 'digest', f'qemu-x86_64 -cpu {T.APX_CPU}: selftest '
                f'digests ({variant} variants)')
-    differ = sorted(n for n in host_self if digests(out).get(n) !=
-                    host_self[n])
+    emulated = digests(out)
+    differ = sorted(n for n in host_self if emulated.get(n) != host_self[n]
+                    and n not in KNOWN_QEMU)
     T.check(not differ and len(host_self) > 20,
             f'selftest: the {variant} variants under QEMU compute what the '
-            f'legacy variants compute on the host CPU ({len(host_self)} '
-            f'forms, {CASES} cases)' +
+            f'legacy variants compute on the host CPU '
+            f'({len(host_self) - len(KNOWN_QEMU)} forms, {CASES} cases; '
+            f'{len(KNOWN_QEMU)} known QEMU differences left out)' +
             (f'; differ: {" ".join(differ)}' if differ else ''))
+    fixed = sorted(n for n in KNOWN_QEMU if emulated.get(n) == host_self[n])
+    if fixed:
+        T.log(f'note: {" ".join(fixed)} now match the host: remove them '
+              'from KNOWN_QEMU')
 
 forced = cpuid(FORCED)
 T.check(forced.get('avx512f') == '1' and forced.get('apxf') == '1',
@@ -318,7 +341,7 @@ else:
             (f'; differ: {" ".join(differ)}' if differ else ''))
     if native:
         cmp = [n for n in legacy if native.get(n, 'sigill') != 'sigill' and
-               n not in KNOWN_DIFFERENCES]
+               n not in KNOWN_DIFFERENCES and n not in KNOWN_QEMU]
         differ = sorted(n for n in cmp if native[n] != legacy[n])
         T.check(not differ, f'QEMU == host CPU ({len(cmp)} forms of {g}, '
                 f'{CASES} cases each)' +
