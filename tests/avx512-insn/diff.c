@@ -26,6 +26,8 @@
  *   --ud noapx|apx|noavx512 [GROUPS [--native]]
  *                                        the raw cases of ud_cases.py
  *   --cpuid-ud                           what CPUID (and glibc) say
+ *   --xstate [N]                         XRSTOR/XSAVE round trips of N
+ *                                        random states (the layout)
  * GROUPS: comma-separated names (move, kmask, masked, selftest), "all"
  * (every AVX-512 group, not selftest) or "none".
  *
@@ -886,6 +888,75 @@ static int run_ud(int mode, const int *want, int native)
     return bad ? 1 : 0;
 }
 
+/* XRSTOR then XSAVE random states: what comes out must be what went in,
+ * at the offsets CPUID gives (and zero where XSAVE reports a component in
+ * its initial state, which then must be zero). */
+void xstate_roundtrip(struct io *io);
+
+static int run_xstate(unsigned n)
+{
+    static struct io io;
+    struct vstate in, out;
+    unsigned i, c, bad = 0;
+
+    for (c = 0; c < n; c++) {
+        rng = 0x5eedull + c;
+        memset(&in, 0, sizeof(in));
+        for (i = 0; i < 32 * 8; i++) {
+            uint64_t l = c % 4 == 3 ? 0 : lane();  /* some in init state */
+
+            memcpy(&in.z[i / 8][(i % 8) * 8], &l, 8);
+        }
+        for (i = 0; i < 8; i++) {
+            in.k[i] = c % 4 == 3 ? 0 : mask_value();
+        }
+        in.mxcsr = 0x1f80 | (uint32_t)(rnd() % 4) << 13;
+        /* what the CPU cannot hold stays zero */
+        for (i = 0; i < 32; i++) {
+            if (!(cpu.rfbm >> XC_YMM & 1) && i < 16) {
+                memset(in.z[i] + 16, 0, 48);
+            }
+            if (!(cpu.rfbm >> XC_ZMMH & 1) && i < 16) {
+                memset(in.z[i] + 32, 0, 32);
+            }
+            if (!(cpu.rfbm >> XC_HI16 & 1) && i >= 16) {
+                memset(in.z[i], 0, 64);
+            }
+        }
+        if (!(cpu.rfbm >> XC_K & 1)) {
+            memset(in.k, 0, sizeof(in.k));
+        }
+        pack(&in, xin, cpu.rfbm);
+        memset(xout, 0x5a, sizeof(xout));
+        io.rfbm = cpu.rfbm;
+        io.xin = xin;
+        io.xout = xout;
+        xstate_roundtrip(&io);
+        unpack(xout, &out, cpu.rfbm);
+        if (memcmp(&in, &out, sizeof(in))) {
+            bad++;
+            printf("AVX512-INSN: FAIL xstate round trip %u differs\n", c);
+            for (i = 0; i < 32; i++) {
+                if (memcmp(in.z[i], out.z[i], 64)) {
+                    printf("  zmm%u differs\n", i);
+                }
+            }
+            for (i = 0; i < 8; i++) {
+                if (in.k[i] != out.k[i]) {
+                    printf("  k%u: %016" PRIx64 " -> %016" PRIx64 "\n", i,
+                           in.k[i], out.k[i]);
+                }
+            }
+            if (in.mxcsr != out.mxcsr) {
+                printf("  mxcsr: %08x -> %08x\n", in.mxcsr, out.mxcsr);
+            }
+        }
+    }
+    printf("AVX512-INSN: %s xstate rfbm=%#" PRIx64 " states=%u bad=%u\n",
+           bad ? "FAIL" : "PASS", cpu.rfbm, n, bad);
+    return bad ? 1 : 0;
+}
+
 static int run_cpuid(void)
 {
     unsigned i;
@@ -935,6 +1006,9 @@ int main(int argc, char **argv)
                    forms[f].feature, forms[f].flags, forms[f].size);
         }
         return 0;
+    }
+    if (!strcmp(mode, "--xstate")) {
+        return run_xstate(argc > 2 ? strtoul(argv[2], NULL, 0) : 1000);
     }
     if (!strcmp(mode, "--cpuid-ud")) {
         return run_cpuid();

@@ -61,4 +61,22 @@ raw_run:
 	pop	%rbx
 	ret
 	.size	raw_run, .-raw_run
+
+/*
+ * xstate_roundtrip(io): XRSTOR io->xin then XSAVE io->xout (io->rfbm), with
+ * nothing in between: checks the XSAVE layout diff.c uses (--xstate).
+ */
+	.globl	xstate_roundtrip
+	.type	xstate_roundtrip, @function
+xstate_roundtrip:
+	mov	40(%rdi), %eax
+	mov	44(%rdi), %edx
+	mov	48(%rdi), %rsi
+	xrstor	(%rsi)
+	mov	40(%rdi), %eax
+	mov	44(%rdi), %edx
+	mov	56(%rdi), %rsi
+	xsave	(%rsi)
+	ret
+	.size	xstate_roundtrip, .-xstate_roundtrip
 	.section .note.GNU-stack,"",@progbits

@@ -318,6 +318,13 @@ for variant in ('legacy', 'apx'):
 forced = cpuid(FORCED)
 T.check(forced.get('avx512f') == '1' and forced.get('apxf') == '1',
         f'-cpu {FORCED} enumerates AVX512F and APX')
+# the state the forms load and store: XRSTOR/XSAVE round trips at the
+# offsets of CPUID leaf 0DH, on the host and under QEMU (components 5-7
+# once XCR0 has them)
+for cpu, info in ((None, host), (FORCED, forced)):
+    check_pass(*run(cpu, '--xstate', '1000'), 'xstate',
+               f'{cpu or "host CPU"}: XRSTOR/XSAVE of components 1, 2, 5, '
+               f'6, 7 round-trip 1000 random states (rfbm {info["rfbm"]})')
 if not GROUPS:
     T.log('SKIPPED: QEMU half: no AVX-512 group is implemented under TCG '
           'yet (GROUPS is empty), so no digest is compared between the '
