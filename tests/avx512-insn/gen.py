@@ -119,7 +119,7 @@ def main():
         ud.append(f'UDCASE("{what}", "{c_string(hexbytes)}", '
                   f'XP_{noapx.upper()}, XP_{apx.upper()}, '
                   f'{"XP_" + amd.upper() if amd else 0}, "{group}", '
-                  f'{k1:#x}ull)')
+                  f'{k1:#x}ull, {int(what in ud_cases.QEMU_GAPS)})')
     files = {'forms.S': asm, 'forms.h': table, 'ud.h': ud, 'expect': expect}
     for name, lines in files.items():
         with open(os.path.join(out, name), 'w', encoding='utf-8') as fh:

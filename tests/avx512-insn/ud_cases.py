@@ -94,6 +94,7 @@ CASES = [
     ("V'=0 on vmovups register", '62 f1 7c 40 10 d1', 'ud', 'ud', 'move', 0),
     ('vvvv=1110 on vmovss load', '62 f1 76 08 10 10', 'ud', 'ud', 'move', 0),
     ("V'=0 on vmovss load", '62 f1 7e 00 10 10', 'ud', 'ud', 'move', 0),
+    ('vvvv=1110 on VEX vmovss load', 'c5 f2 10 10', 'ud', 'ud', 'move', 0),
     # maps
     ('EVEX map 0', '62 f0 7c 48 10 d1', 'ud', 'ud', 'move', 0),
     ('EVEX map 5 (vaddph, AVX512-FP16)', '62 f5 64 48 58 d1', 'fp16', 'fp16',
@@ -177,4 +178,17 @@ KNOWN_DIFFERENCES = {
                'fault suppression not set" its address rows carry: #GP'),
     'vmovdqa32 %zmm2,0x4(%rax){%k1}, k1=0 (misaligned)':
         ('ok', 'the same for the VMOVDQA32 store'),
+}
+
+# case text -> why QEMU does not do what the SDM says (yet): diff.c --ud
+# ... --qemu reports these cases without failing, and says when one of them
+# starts to behave as the SDM says (then drop it from here).
+VVVV_SCALAR_LOAD = ('QEMU does not check that vvvv is 1111 in the load '
+                    'forms of VMOVSS/VMOVSD: pre-existing for VEX in QEMU '
+                    '10.0 (target/i386/tcg/decode-new.c.inc), and the EVEX '
+                    'rows share the entry; the host CPU raises #UD')
+QEMU_GAPS = {
+    'vvvv=1110 on vmovss load': VVVV_SCALAR_LOAD,
+    "V'=0 on vmovss load": VVVV_SCALAR_LOAD,
+    'vvvv=1110 on VEX vmovss load': VVVV_SCALAR_LOAD,
 }
