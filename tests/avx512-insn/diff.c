@@ -21,7 +21,9 @@
  *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
- *   --expect-ud legacy|apx|both [GROUPS] every form must raise #UD at the
+ *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
+ *                                        every form (that needs FEATURE:
+ *                                        VL, BW, DQ) must raise #UD at the
  *                                        instruction under test
  *   --ud noapx|apx|noavx512 [GROUPS [--native|--qemu]]
  *                                        the raw cases of ud_cases.py
@@ -756,8 +758,23 @@ static int run_dump(int apx, const struct form *fm, unsigned c,
     return 0;
 }
 
-/* Every form must raise #UD at the instruction under test. */
-static int run_expect_ud(int which, const int *want)
+/* does the form's feature text ("F+VL", "BW", ...) name feat? */
+static int needs(const struct form *fm, const char *feat)
+{
+    size_t n = strlen(feat);
+    const char *p;
+
+    for (p = fm->feature; (p = strstr(p, feat)); p += n) {
+        if ((p == fm->feature || p[-1] == '+') && (!p[n] || p[n] == '+')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every form (that needs feat, if given) must raise #UD at the
+ * instruction under test. */
+static int run_expect_ud(int which, const int *want, const char *feat)
 {
     unsigned f, n = 0, bad = 0;
     int v;
@@ -765,7 +782,7 @@ static int run_expect_ud(int which, const int *want)
     for (f = 0; f < NFORM; f++) {
         const struct form *fm = &forms[f];
 
-        if (!want[fm->group]) {
+        if (!want[fm->group] || (feat && !needs(fm, feat))) {
             continue;
         }
         for (v = 0; v < 2; v++) {
@@ -1052,7 +1069,7 @@ int main(int argc, char **argv)
         if (parse_groups(argc > 3 ? argv[3] : NULL, want)) {
             return 2;
         }
-        return run_expect_ud(which, want);
+        return run_expect_ud(which, want, argc > 4 ? argv[4] : NULL);
     }
     if (!strcmp(mode, "--ud") && argc > 2) {
         int m = !strcmp(argv[2], "noapx") ? 0 : !strcmp(argv[2], "apx") ? 1
