@@ -1,0 +1,1088 @@
+/*
+ * Differential test of AVX-512 instructions: every form (forms_*.py via
+ * gen.py) runs on random inputs in a legacy variant (GPR slots R8-R15) and
+ * an APX variant (R16-R31); a digest of everything it computed is printed
+ * per form, so that runs on the host CPU and under qemu-x86_64 can be
+ * compared.  This driver is compiled without AVX-512 and never executes an
+ * EVEX instruction itself: the forms load and store the vector state with
+ * XRSTOR/XSAVE (components 1, 2, 5, 6, 7 at the offsets CPUID leaf 0DH
+ * gives), the raw #UD cases run from a code page.
+ *
+ * State of a case: zmm0-31, k0-7, MXCSR, the four GPR slots, RFLAGS and a
+ * 4 KiB scratch buffer between two PROT_NONE pages.  A SIGSEGV, SIGILL,
+ * SIGBUS or SIGFPE is caught per case and is part of the result.
+ *
+ * Usage: avx512-insn-diff MODE ...
+ *   --list                               one line per form
+ *   --digest legacy|apx [GROUPS [CASES [SEED]]]
+ *                                        one line per form: a digest of
+ *                                        the outputs of CASES cases, or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
+ *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
+ *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
+ *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
+ *                                        every form (that needs FEATURE:
+ *                                        VL, BW, DQ) must raise #UD at the
+ *                                        instruction under test
+ *   --ud noapx|apx|noavx512 [GROUPS [--native|--qemu]]
+ *                                        the raw cases of ud_cases.py
+ *   --cpuid-ud                           what CPUID (and glibc) say
+ *   --xstate [N]                         XRSTOR/XSAVE round trips of N
+ *                                        random states (the layout)
+ * GROUPS: comma-separated names (move, kmask, masked, selftest), "all"
+ * (every AVX-512 group, not selftest) or "none".
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _GNU_SOURCE
+#include <cpuid.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/platform/x86.h>
+#include <ucontext.h>
+
+/* shared with the functions gen.py writes */
+struct io {
+    uint64_t gpr[4];            /* slots A, B, P (base), I (index) */
+    uint64_t flags;             /* RFLAGS in and out */
+    uint64_t rfbm;              /* XRSTOR/XSAVE requested-feature bitmap */
+    void *xin, *xout;           /* XSAVE areas, standard format */
+};
+_Static_assert(offsetof(struct io, flags) == 32, "gen.py IO_FLAGS");
+_Static_assert(offsetof(struct io, rfbm) == 40, "gen.py IO_RFBM");
+_Static_assert(offsetof(struct io, xin) == 48, "gen.py IO_XIN");
+_Static_assert(offsetof(struct io, xout) == 56, "gen.py IO_XOUT");
+
+enum { SLOT_A, SLOT_B, SLOT_P, SLOT_I, NSLOT };
+/* form flags, as in forms_common.py */
+enum {
+    MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
+    MISALIGN = 0x20,            /* selftest: sometimes misalign (#GP) */
+};
+static const char *const group_names[] = {
+    "move", "kmask", "masked", "selftest"
+};
+enum { SELFTEST = 3 };
+enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
+
+typedef void form_fn(struct io *io);
+struct form {
+    const char *name;
+    unsigned group, flags, size, esize, align;
+    long disp;
+    unsigned scale;
+    const char *gprs, *feature;
+    form_fn *fn[2];             /* legacy, APX */
+    const char *insn[2];        /* address of the instruction under test */
+};
+
+#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft) \
+    form_fn leg_##n, apx_##n; extern const char leg_##n##_t[], apx_##n##_t[];
+#include "forms.h"
+#undef FORM
+#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft) \
+    { #n, g, fl, sz, es, al, d, sc, gp, ft, { leg_##n, apx_##n }, \
+      { leg_##n##_t, apx_##n##_t } },
+static const struct form forms[] = {
+#include "forms.h"
+};
+#undef FORM
+enum { NFORM = sizeof(forms) / sizeof(forms[0]) };
+
+/* ---- CPU and XSAVE layout ---- */
+
+enum { XC_SSE = 1, XC_YMM = 2, XC_K = 5, XC_ZMMH = 6, XC_HI16 = 7 };
+#define XCOMPONENTS ((1u << XC_SSE) | (1u << XC_YMM) | (1u << XC_K) | \
+                     (1u << XC_ZMMH) | (1u << XC_HI16))
+enum { XAREA = 16384 };
+
+static struct {
+    char vendor[13];
+    int avx512f, avx512vl, avx512bw, avx512dq, avx512cd, avx512fp16, apxf;
+    int osxsave;
+    uint64_t xcr0, rfbm;
+    unsigned off[8], size[8];   /* CPUID.(0DH, i): EBX, EAX */
+    unsigned xsave_size;        /* CPUID.(0DH, 0).EBX */
+} cpu;
+
+static void cpu_init(void)
+{
+    unsigned a, b, c, d, i;
+
+    __cpuid(0, a, b, c, d);
+    memcpy(cpu.vendor, &b, 4);
+    memcpy(cpu.vendor + 4, &d, 4);
+    memcpy(cpu.vendor + 8, &c, 4);
+    __cpuid(1, a, b, c, d);
+    cpu.osxsave = (c >> 27) & 1;
+    __cpuid_count(7, 0, a, b, c, d);
+    cpu.avx512f = (b >> 16) & 1;
+    cpu.avx512dq = (b >> 17) & 1;
+    cpu.avx512cd = (b >> 28) & 1;
+    cpu.avx512bw = (b >> 30) & 1;
+    cpu.avx512vl = (b >> 31) & 1;
+    cpu.avx512fp16 = (d >> 23) & 1;
+    __cpuid_count(7, 1, a, b, c, d);
+    cpu.apxf = (d >> 21) & 1;
+    if (cpu.osxsave) {
+        uint32_t lo, hi;
+
+        asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        cpu.xcr0 = ((uint64_t)hi << 32) | lo;
+        __cpuid_count(0xd, 0, a, b, c, d);
+        cpu.xsave_size = b;
+        for (i = 2; i < 8; i++) {
+            __cpuid_count(0xd, i, a, b, c, d);
+            cpu.size[i] = a;
+            cpu.off[i] = b;
+        }
+    }
+    cpu.rfbm = cpu.xcr0 & XCOMPONENTS;
+    for (i = XC_YMM; i <= XC_HI16; i++) {
+        /* a component CPUID does not describe is not used */
+        if ((cpu.rfbm >> i & 1) &&
+            (!cpu.size[i] || cpu.off[i] + cpu.size[i] > XAREA)) {
+            cpu.rfbm &= ~(1ull << i);
+        }
+    }
+}
+
+/* ---- state ---- */
+
+struct vstate {
+    uint8_t z[32][64];
+    uint64_t k[8];
+    uint32_t mxcsr;
+};
+
+static uint8_t xin[XAREA] __attribute__((aligned(64)));
+static uint8_t xout[XAREA] __attribute__((aligned(64)));
+
+static void pack(const struct vstate *v, uint8_t *x, uint64_t rfbm)
+{
+    unsigned i;
+
+    memset(x, 0, 576 + 64);
+    memcpy(x + 24, &v->mxcsr, 4);
+    for (i = 0; i < 16; i++) {
+        memcpy(x + 160 + 16 * i, v->z[i], 16);
+    }
+    if (rfbm >> XC_YMM & 1) {
+        for (i = 0; i < 16; i++) {
+            memcpy(x + cpu.off[XC_YMM] + 16 * i, v->z[i] + 16, 16);
+        }
+    }
+    if (rfbm >> XC_K & 1) {
+        memcpy(x + cpu.off[XC_K], v->k, 64);
+    }
+    if (rfbm >> XC_ZMMH & 1) {
+        for (i = 0; i < 16; i++) {
+            memcpy(x + cpu.off[XC_ZMMH] + 32 * i, v->z[i] + 32, 32);
+        }
+    }
+    if (rfbm >> XC_HI16 & 1) {
+        memcpy(x + cpu.off[XC_HI16], v->z[16], 16 * 64);
+    }
+    memcpy(x + 512, &rfbm, 8);          /* XSTATE_BV; XCOMP_BV = 0 */
+}
+
+/* What XSAVE stored; a component in its initial state (XSTATE_BV bit
+ * clear) is zero whatever the area holds. */
+static void unpack(const uint8_t *x, struct vstate *v, uint64_t rfbm)
+{
+    uint64_t bv;
+    unsigned i;
+
+    memset(v, 0, sizeof(*v));
+    memcpy(&bv, x + 512, 8);
+    bv &= rfbm;
+    memcpy(&v->mxcsr, x + 24, 4);
+    for (i = 0; i < 16; i++) {
+        if (bv >> XC_SSE & 1) {
+            memcpy(v->z[i], x + 160 + 16 * i, 16);
+        }
+        if (bv >> XC_YMM & 1) {
+            memcpy(v->z[i] + 16, x + cpu.off[XC_YMM] + 16 * i, 16);
+        }
+        if (bv >> XC_ZMMH & 1) {
+            memcpy(v->z[i] + 32, x + cpu.off[XC_ZMMH] + 32 * i, 32);
+        }
+    }
+    if (bv >> XC_K & 1) {
+        memcpy(v->k, x + cpu.off[XC_K], 64);
+    }
+    if (bv >> XC_HI16 & 1) {
+        memcpy(v->z[16], x + cpu.off[XC_HI16], 16 * 64);
+    }
+}
+
+/* ---- random inputs from pools ---- */
+
+static uint64_t rng;
+
+static uint64_t rnd(void)
+{
+    /* splitmix64 */
+    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    while (*s) {
+        h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* every case of a form has its own stream: --dump reproduces it alone */
+static void seed_case(uint64_t seed, const struct form *fm, uint64_t c)
+{
+    rng = seed ^ name_hash(fm->name) ^ (c * 0xd1342543de82ef95ull);
+    rnd();
+}
+
+static const uint32_t f32_pool[] = {
+    0x00000000, 0x80000000, 0x7f800000, 0xff800000,     /* +-0, +-inf */
+    0x7fc00000, 0xffc00000, 0x7fc12345, 0xffe00001,     /* QNaN */
+    0x7f800001, 0x7fa00000, 0xff912345, 0x7fbfffff,     /* SNaN */
+    0x00000001, 0x007fffff, 0x80000001, 0x80400000,     /* denormal */
+    0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff,     /* min/max normal */
+    0x3f800000, 0xbf800000,                             /* +-1.0 */
+};
+static const uint64_t f64_pool[] = {
+    0, 0x8000000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+    0x7ff8000000000000ull, 0xfff8000000000000ull, 0x7ff8000012345678ull,
+    0x7ff0000000000001ull, 0x7ff4000000000000ull, 0xfff7ffffffffffffull,
+    0x0000000000000001ull, 0x000fffffffffffffull, 0x8000000000000001ull,
+    0x0010000000000000ull, 0x8010000000000000ull, 0x7fefffffffffffffull,
+    0xffefffffffffffffull, 0x3ff0000000000000ull, 0xbff0000000000000ull,
+};
+static const uint64_t int_pool[] = {
+    0, 1, ~0ull, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+    0x80000000, 0xffffffff, 0x100000000ull, 0x7fffffffffffffffull,
+    0x8000000000000000ull, 0xfffffffffffffffeull,
+};
+#define PICK(pool) (pool[rnd() % (sizeof(pool) / sizeof(pool[0]))])
+
+/* an integer edge value (0, -1, MIN, MAX, 1) in every element of a lane */
+static uint64_t int_lane(void)
+{
+    static const unsigned bits[] = { 8, 16, 32, 64 };
+    unsigned b = bits[rnd() % 4];
+    uint64_t ones = b == 64 ? ~0ull : (1ull << b) - 1, v, lane = 0;
+    unsigned i;
+
+    switch (rnd() % 5) {
+    case 0: v = 0; break;
+    case 1: v = ones; break;
+    case 2: v = 1ull << (b - 1); break;         /* MIN */
+    case 3: v = ones >> 1; break;               /* MAX */
+    default: v = 1; break;
+    }
+    for (i = 0; i < 64; i += b) {
+        lane |= v << i;
+    }
+    return lane;
+}
+
+static uint64_t lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return rnd();
+    case 3: case 4:
+        return PICK(f32_pool) | (uint64_t)PICK(f32_pool) << 32;
+    case 5:
+        return PICK(f64_pool);
+    case 6:
+        return int_lane();
+    default:
+        return rnd() & 0xff;
+    }
+}
+
+static uint64_t mask_value(void)
+{
+    switch (rnd() % 7) {
+    case 0: return 0;
+    case 1: return ~0ull;
+    case 2: return 1ull << (rnd() % 64);
+    case 3: return 1ull << (rnd() % 16);
+    case 4: return (1ull << (rnd() % 64)) - 1;
+    default: return rnd();
+    }
+}
+
+static uint64_t gpr_value(void)
+{
+    return rnd() % 3 ? rnd() : PICK(int_pool);
+}
+
+/* ---- memory: [guard][scratch 4 KiB][guard] ---- */
+
+enum { PAGE = 4096 };
+static uint8_t *scratch;
+enum { IN, STRADDLE_HI, STRADDLE_LO, GUARD_HI, GUARD_LO };
+static const char *const place_names[] = {
+    "inside", "across the end", "across the start", "upper guard page",
+    "lower guard page",
+};
+
+static void map_scratch(void)
+{
+    uint8_t *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED || mprotect(p, PAGE, PROT_NONE) ||
+        mprotect(p + 2 * PAGE, PAGE, PROT_NONE)) {
+        perror("mmap/mprotect");
+        exit(2);
+    }
+    scratch = p + PAGE;
+}
+
+/* ---- one case ---- */
+
+struct kase {
+    struct vstate v;
+    uint64_t gpr[NSLOT], flags;
+    long off;                   /* memory operand - scratch */
+    unsigned place, lo, hi;     /* memory window [lo, hi) of the scratch */
+};
+
+struct result {
+    struct vstate v;
+    uint64_t gpr[NSLOT], flags;
+    int sig, code;              /* 0 or the signal the case raised */
+    long at;                    /* its RIP - the instruction under test */
+};
+
+static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
+                      struct kase *k)
+{
+    unsigned i, r, place = IN;
+    long idx = 0;
+
+    seed_case(seed, fm, c);
+    memset(k, 0, sizeof(*k));
+    for (i = 0; i < 32 * 8; i++) {
+        uint64_t l = lane();
+
+        memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
+    }
+    for (i = 0; i < 8; i++) {
+        k->v.k[i] = mask_value();
+    }
+    k->v.mxcsr = 0x1f80 | (uint32_t)(rnd() % 4) << 13 |
+                 (rnd() & 1 ? 0x40 : 0) | (rnd() & 1 ? 0x8000 : 0);
+    for (i = 0; i < NSLOT; i++) {
+        k->gpr[i] = gpr_value();
+    }
+    k->flags = (rnd() & 0x8d5) | 2;
+    if (!fm->size) {
+        return;
+    }
+    r = rnd() % 32;
+    if ((fm->flags & FAULTY ? r < 8 : r == 0) && !(fm->flags & ALIGNED) &&
+        fm->size > fm->esize) {
+        place = rnd() & 1 ? STRADDLE_HI : STRADDLE_LO;
+    } else if (fm->flags & FAULTY ? r < 14 : r == 1) {
+        place = rnd() & 1 ? GUARD_HI : GUARD_LO;
+    }
+    switch (place) {
+    case IN:
+        if (fm->align > 1) {
+            k->off = (long)(rnd() % (PAGE / fm->align - 1)) * fm->align;
+            if (fm->flags & MISALIGN && rnd() % 4 == 0) {
+                k->off += 4;
+            }
+        } else {
+            k->off = rnd() % (PAGE - fm->size + 1);
+            if (rnd() & 1) {
+                k->off &= ~(long)(fm->esize - 1);
+            }
+        }
+        break;
+    case STRADDLE_HI:
+    case STRADDLE_LO:
+        i = 1 + rnd() % (fm->size / fm->esize - 1);
+        k->off = place == STRADDLE_HI ? PAGE - (long)(i * fm->esize)
+                                      : -(long)(i * fm->esize);
+        break;
+    default:
+        i = fm->align > fm->esize ? fm->align : fm->esize;
+        k->off = (long)(rnd() % ((PAGE - fm->size) / i + 1)) * i +
+                 (place == GUARD_HI ? PAGE : -PAGE);
+        break;
+    }
+    k->place = place;
+    if (fm->scale) {
+        idx = (long)(rnd() % 16) - 8;
+        k->gpr[SLOT_I] = idx;
+    }
+    k->gpr[SLOT_P] = (uintptr_t)scratch + k->off - fm->disp -
+                     idx * (long)fm->scale;
+    k->lo = k->off < 64 ? 0 : k->off - 64;
+    k->hi = k->off + (long)fm->size + 64 > PAGE ? PAGE
+                                                : k->off + fm->size + 64;
+    if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
+        k->lo = k->hi = 0;      /* entirely in a guard page */
+    }
+    for (i = k->lo; i < k->hi; i++) {
+        scratch[i] = rnd();
+    }
+}
+
+static sigjmp_buf case_jmp;
+static volatile int got_sig, got_code;
+static volatile uintptr_t got_rip;
+
+static void on_signal(int sig, siginfo_t *si, void *uc_)
+{
+    ucontext_t *uc = uc_;
+
+    got_sig = sig;
+    got_code = si->si_code;
+    got_rip = uc->uc_mcontext.gregs[REG_RIP];
+    siglongjmp(case_jmp, 1);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = { SIGILL, SIGSEGV, SIGBUS, SIGFPE };
+    struct sigaction sa;
+    unsigned i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO;
+    for (i = 0; i < 4; i++) {
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static void run_case(const struct form *fm, int apx, const struct kase *k,
+                     struct result *r)
+{
+    static struct io io;
+
+    memset(r, 0, sizeof(*r));
+    /* the selftest forms get the state every x86-64 host has */
+    io.rfbm = fm->group == SELFTEST ? cpu.rfbm & 6 : cpu.rfbm;
+    pack(&k->v, xin, io.rfbm);
+    memset(xout, 0xa5, cpu.xsave_size < XAREA ? cpu.xsave_size : XAREA);
+    memcpy(io.gpr, k->gpr, sizeof(io.gpr));
+    io.flags = k->flags;
+    io.xin = xin;
+    io.xout = xout;
+    got_sig = 0;
+    if (!sigsetjmp(case_jmp, 1)) {
+        fm->fn[apx](&io);
+        unpack(xout, &r->v, io.rfbm);
+        memcpy(r->gpr, io.gpr, sizeof(r->gpr));
+        r->flags = io.flags;
+    } else {
+        r->sig = got_sig;
+        r->code = got_code;
+        r->at = (long)(got_rip - (uintptr_t)fm->insn[apx]);
+        /* the handler leaves the FP state initialised; be sure of MXCSR */
+        asm volatile("ldmxcsr %0" : : "m"((uint32_t){ 0x1f80 }));
+    }
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+static uint64_t mix_bytes(uint64_t h, const uint8_t *p, unsigned n)
+{
+    uint64_t w;
+    unsigned i;
+
+    for (i = 0; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = mix(h, w);
+    }
+    for (; i < n; i++) {
+        h = mix(h, p[i]);
+    }
+    return h;
+}
+
+#define FLAGS_OUT 0x8d5ull     /* CF PF AF ZF SF OF */
+#define MXCSR_DE  0x2u         /* not emulated by QEMU: left out */
+
+/* Digest of one case: the outputs, or the exception and the memory. */
+static uint64_t case_digest(const struct form *fm, const struct kase *k,
+                            const struct result *r)
+{
+    uint64_t h = 0x9ae16a3b2f90404full;
+    unsigned i;
+
+    if (r->sig) {
+        /* #GP: SI_KERNEL; a page fault: SEGV_MAPERR/ACCERR */
+        h = mix(h, 0xe0000000ull | (uint64_t)r->sig << 8 |
+                   (r->sig == SIGSEGV ? (r->code == SI_KERNEL ? 1 : 2) : 0));
+        h = mix(h, r->at != 0);
+    } else {
+        h = mix_bytes(h, &r->v.z[0][0], sizeof(r->v.z));
+        h = mix_bytes(h, (const uint8_t *)r->v.k, sizeof(r->v.k));
+        h = mix(h, r->v.mxcsr & ~MXCSR_DE);
+        for (i = 0; i < NSLOT; i++) {
+            h = mix(h, r->gpr[i] - (i == SLOT_P && fm->size ?
+                                    (uintptr_t)scratch : 0));
+        }
+        h = mix(h, r->flags & FLAGS_OUT);
+    }
+    return mix_bytes(h, scratch + k->lo, k->hi - k->lo);
+}
+
+/* ---- modes ---- */
+
+static int parse_groups(const char *s, int *want)
+{
+    unsigned g;
+    char *copy, *tok, *save = NULL;
+
+    memset(want, 0, sizeof(int) * (NGROUP + 1));
+    if (!s || !strcmp(s, "all")) {
+        for (g = 0; g <= NGROUP; g++) {
+            /* the AVX-512 groups, and want[NGROUP]: raw cases of groups
+             * that have no forms (e.g. arith) */
+            want[g] = g != SELFTEST;
+        }
+        return 0;
+    }
+    copy = strdup(s);
+    for (tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        for (g = 0; g < NGROUP && strcmp(tok, group_names[g]); g++) {
+        }
+        if (g == NGROUP && strcmp(tok, "none")) {
+            fprintf(stderr, "unknown group '%s'\n", tok);
+            free(copy);
+            return -1;
+        }
+        if (g < NGROUP) {
+            want[g] = 1;
+        }
+    }
+    free(copy);
+    return 0;
+}
+
+static const struct form *find_form(const char *name)
+{
+    unsigned f;
+
+    for (f = 0; f < NFORM; f++) {
+        if (!strcmp(forms[f].name, name)) {
+            return &forms[f];
+        }
+    }
+    fprintf(stderr, "no form '%s' (see --list)\n", name);
+    exit(2);
+}
+
+static int variant(const char *s)
+{
+    if (!strcmp(s, "legacy")) {
+        return 0;
+    }
+    if (!strcmp(s, "apx")) {
+        return 1;
+    }
+    fprintf(stderr, "variant must be legacy or apx, not '%s'\n", s);
+    exit(2);
+}
+
+static void fill_scratch(const struct form *fm, uint64_t seed)
+{
+    unsigned i;
+
+    seed_case(seed, fm, ~0ull);
+    for (i = 0; i < PAGE; i += 8) {
+        uint64_t w = rnd();
+
+        memcpy(scratch + i, &w, 8);
+    }
+}
+
+static int run_digest(int apx, const int *want, unsigned cases,
+                      uint64_t seed)
+{
+    unsigned f, c, n = 0, errors = 0;
+
+    for (f = 0; f < NFORM; f++) {
+        const struct form *fm = &forms[f];
+        uint64_t h = 0xcbf29ce484222325ull;
+        unsigned faults = 0;
+        struct kase k;
+        struct result r;
+
+        if (!want[fm->group]) {
+            continue;
+        }
+        n++;
+        fill_scratch(fm, seed);
+        for (c = 0; c < cases; c++) {
+            make_case(fm, seed, c, &k);
+            run_case(fm, apx, &k, &r);
+            if (r.sig && r.at) {
+                printf("AVX512-DIGEST: %s error: signal %d at insn%+ld "
+                       "(not the instruction under test), case %u\n",
+                       fm->name, r.sig, r.at, c);
+                errors++;
+                break;
+            }
+            if (c == 0 && r.sig == SIGILL) {
+                printf("AVX512-DIGEST: %s sigill\n", fm->name);
+                break;
+            }
+            faults += r.sig != 0;
+            h = mix(h, case_digest(fm, &k, &r));
+        }
+        if (c == cases) {
+            h = mix_bytes(h, scratch, PAGE);
+            printf("AVX512-DIGEST: %s %016" PRIx64 " faults=%u/%u\n",
+                   fm->name, h, faults, cases);
+        }
+    }
+    printf("AVX512-INSN: %s digest forms=%u cases=%u errors=%u\n",
+           errors ? "FAIL" : "PASS", n, cases, errors);
+    return errors ? 1 : 0;
+}
+
+static int run_case_digests(int apx, const struct form *fm, unsigned cases,
+                            uint64_t seed)
+{
+    unsigned c;
+
+    fill_scratch(fm, seed);
+    for (c = 0; c < cases; c++) {
+        struct kase k;
+        struct result r;
+
+        make_case(fm, seed, c, &k);
+        run_case(fm, apx, &k, &r);
+        printf("AVX512-CASE: %s %u %016" PRIx64, fm->name, c,
+               case_digest(fm, &k, &r));
+        if (r.sig) {
+            printf(" signal=%d code=%d at=insn%+ld", r.sig, r.code, r.at);
+        }
+        printf(" (%s)\n", fm->size ? place_names[k.place] : "no memory");
+    }
+    return 0;
+}
+
+static void dump_vstate(const char *tag, const struct vstate *v,
+                        const struct vstate *ref)
+{
+    unsigned i, j;
+
+    for (i = 0; i < 32; i++) {
+        int diff = ref && memcmp(v->z[i], ref->z[i], 64);
+
+        printf("  %s zmm%-2u ", tag, i);
+        for (j = 64; j > 0; j -= 8) {
+            uint64_t w;
+
+            memcpy(&w, &v->z[i][j - 8], 8);
+            printf("%016" PRIx64 "%s", w, j > 8 ? "_" : "");
+        }
+        printf("%s\n", diff ? "  <--" : "");
+    }
+    for (i = 0; i < 8; i++) {
+        printf("  %s k%u %016" PRIx64 "%s\n", tag, i, v->k[i],
+               ref && v->k[i] != ref->k[i] ? "  <--" : "");
+    }
+    printf("  %s mxcsr %08x\n", tag, v->mxcsr);
+}
+
+static int run_dump(int apx, const struct form *fm, unsigned c,
+                    uint64_t seed)
+{
+    static const char *const slot[] = { "A", "B", "P", "I" };
+    struct kase k;
+    struct result r;
+    uint8_t before[PAGE];
+    unsigned i;
+
+    fill_scratch(fm, seed);
+    make_case(fm, seed, c, &k);
+    memcpy(before, scratch, PAGE);
+    printf("form %s (%s variant), case %u, seed %#" PRIx64 "\n", fm->name,
+           apx ? "apx" : "legacy", c, seed);
+    dump_vstate("in ", &k.v, NULL);
+    for (i = 0; i < NSLOT; i++) {
+        printf("  in  %s %016" PRIx64 "\n", slot[i], k.gpr[i]);
+    }
+    printf("  in  rflags %016" PRIx64 "\n", k.flags);
+    if (fm->size) {
+        printf("  memory operand at scratch%+ld (%s), %u bytes\n", k.off,
+               place_names[k.place], fm->size);
+    }
+    run_case(fm, apx, &k, &r);
+    if (r.sig) {
+        printf("  signal %d, si_code %d, at insn%+ld\n", r.sig, r.code, r.at);
+    } else {
+        dump_vstate("out", &r.v, &k.v);
+        for (i = 0; i < NSLOT; i++) {
+            printf("  out %s %016" PRIx64 "%s\n", slot[i], r.gpr[i],
+                   r.gpr[i] != k.gpr[i] ? "  <--" : "");
+        }
+        printf("  out rflags %016" PRIx64 "\n", r.flags);
+    }
+    for (i = 0; i < PAGE; i++) {
+        if (before[i] != scratch[i]) {
+            printf("  memory scratch+%u: %02x -> %02x\n", i, before[i],
+                   scratch[i]);
+        }
+    }
+    printf("  digest %016" PRIx64 "\n", case_digest(fm, &k, &r));
+    return 0;
+}
+
+/* does the form's feature text ("F+VL", "BW", ...) name feat? */
+static int needs(const struct form *fm, const char *feat)
+{
+    size_t n = strlen(feat);
+    const char *p;
+
+    for (p = fm->feature; (p = strstr(p, feat)); p += n) {
+        if ((p == fm->feature || p[-1] == '+') && (!p[n] || p[n] == '+')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every form (that needs feat, if given) must raise #UD at the
+ * instruction under test. */
+static int run_expect_ud(int which, const int *want, const char *feat)
+{
+    unsigned f, n = 0, bad = 0;
+    int v;
+
+    for (f = 0; f < NFORM; f++) {
+        const struct form *fm = &forms[f];
+
+        if (!want[fm->group] || (feat && !needs(fm, feat))) {
+            continue;
+        }
+        for (v = 0; v < 2; v++) {
+            struct kase k;
+            struct result r;
+
+            if (which != 2 && which != v) {
+                continue;
+            }
+            make_case(fm, 1, 0, &k);
+            run_case(fm, v, &k, &r);
+            n++;
+            if (r.sig != SIGILL || r.at) {
+                bad++;
+                if (r.sig) {
+                    printf("AVX512-INSN: FAIL %s (%s): signal %d at "
+                           "insn%+ld, not #UD at the instruction\n",
+                           fm->name, v ? "apx" : "legacy", r.sig, r.at);
+                } else {
+                    printf("AVX512-INSN: FAIL %s (%s): executes\n",
+                           fm->name, v ? "apx" : "legacy");
+                }
+            }
+        }
+    }
+    printf("AVX512-INSN: %s expect-ud variants=%u bad=%u\n",
+           bad ? "FAIL" : "PASS", n, bad);
+    return bad ? 1 : 0;
+}
+
+/* ---- raw encodings (ud_cases.py) ---- */
+
+enum { XP_UD = 1, XP_OK, XP_GP, XP_PF, XP_FP16 };
+static const char *const x_names[] = { "-", "#UD", "executes", "#GP",
+                                       "#PF", "#UD unless FP16" };
+struct ud_case {
+    const char *what, *bytes;
+    unsigned len;
+    int noapx, apx, amd;
+    const char *group;
+    uint64_t k1;
+    int qemu_gap;               /* ud_cases.QEMU_GAPS */
+};
+#define UDCASE(w, b, n, a, amd, g, k1, q) \
+    { w, b, sizeof(b) - 1, n, a, amd, g, k1, q },
+static const struct ud_case ud_cases[] = {
+#include "ud.h"
+};
+#undef UDCASE
+
+/* raw.S: runs code with every GPR 0 except RAX (and R16) = ptr */
+void raw_run(const void *code, void *xarea, uint64_t rfbm, void *ptr,
+             int apx);
+
+static int raw_result(uint8_t *page, const struct ud_case *u, int apx)
+{
+    struct vstate v;
+
+    memset(&v, 0, sizeof(v));
+    v.mxcsr = 0x1f80;
+    v.k[1] = u->k1;
+    pack(&v, xin, cpu.rfbm);
+    memset(page, 0xcc, 64);
+    memcpy(page, u->bytes, u->len);
+    page[u->len] = 0xc3;
+    got_sig = 0;
+    if (!sigsetjmp(case_jmp, 1)) {
+        raw_run(page, xin, cpu.rfbm, scratch + PAGE / 2, apx);
+        return XP_OK;
+    }
+    asm volatile("ldmxcsr %0" : : "m"((uint32_t){ 0x1f80 }));
+    if (got_rip != (uintptr_t)page) {
+        return 0;               /* not at the case's first byte */
+    }
+    switch (got_sig) {
+    case SIGILL:
+        return XP_UD;
+    case SIGSEGV:
+        return got_code == SI_KERNEL ? XP_GP : XP_PF;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * mode: 0 no APX, 1 APX, 2 no AVX-512 (everything #UD).  where: 1 native
+ * (the host's known differences from the SDM apply), 2 under QEMU (its
+ * known gaps are reported, not counted).
+ */
+static int run_ud(int mode, const int *want, int where)
+{
+    uint8_t *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int amd = !strcmp(cpu.vendor, "AuthenticAMD");
+    unsigned i, g, bad = 0, asserted = 0, gaps = 0;
+
+    if (page == MAP_FAILED) {
+        perror("mmap");
+        return 2;
+    }
+    for (i = 0; i < sizeof(ud_cases) / sizeof(ud_cases[0]); i++) {
+        const struct ud_case *u = &ud_cases[i];
+        int exp = mode == 2 ? XP_UD : mode ? u->apx : u->noapx;
+        int got = raw_result(page, u, mode == 1);
+        const char *note = "";
+        int check;
+
+        if (exp == XP_FP16) {
+            exp = cpu.avx512fp16 ? XP_OK : XP_UD;
+        }
+        if (mode != 2 && where == 1 && amd && u->amd) {
+            exp = u->amd;
+            note = " (known difference: AMD; the SDM says otherwise)";
+        }
+        for (g = 0; g < NGROUP && strcmp(u->group, group_names[g]); g++) {
+        }
+        check = exp == XP_UD || want[g];
+        if (check && where == 2 && u->qemu_gap) {
+            note = got == exp ? " (a known QEMU gap no more: drop it from "
+                                "ud_cases.QEMU_GAPS)"
+                              : " (known QEMU gap, see ud_cases.QEMU_GAPS)";
+            check = got == exp;
+            gaps += got != exp;
+        }
+        asserted += check;
+        bad += check && got != exp;
+        printf("AVX512-UD: %s %s: %s, want %s%s\n",
+               !check ? (*note ? "gap" : "skip") : got == exp ? "ok" : "FAIL",
+               u->what, got ? x_names[got] : "a signal elsewhere",
+               x_names[exp], note);
+    }
+    printf("AVX512-INSN: %s ud-cases=%u asserted=%u bad=%u known-gaps=%u\n",
+           bad ? "FAIL" : "PASS", i, asserted, bad, gaps);
+    return bad ? 1 : 0;
+}
+
+/* XRSTOR then XSAVE random states: what comes out must be what went in,
+ * at the offsets CPUID gives (and zero where XSAVE reports a component in
+ * its initial state, which then must be zero). */
+void xstate_roundtrip(struct io *io);
+
+static int run_xstate(unsigned n)
+{
+    static struct io io;
+    struct vstate in, out;
+    unsigned i, c, bad = 0;
+
+    for (c = 0; c < n; c++) {
+        rng = 0x5eedull + c;
+        memset(&in, 0, sizeof(in));
+        for (i = 0; i < 32 * 8; i++) {
+            uint64_t l = c % 4 == 3 ? 0 : lane();  /* some in init state */
+
+            memcpy(&in.z[i / 8][(i % 8) * 8], &l, 8);
+        }
+        for (i = 0; i < 8; i++) {
+            in.k[i] = c % 4 == 3 ? 0 : mask_value();
+        }
+        in.mxcsr = 0x1f80 | (uint32_t)(rnd() % 4) << 13;
+        /* what the CPU cannot hold stays zero */
+        for (i = 0; i < 32; i++) {
+            if (!(cpu.rfbm >> XC_YMM & 1) && i < 16) {
+                memset(in.z[i] + 16, 0, 48);
+            }
+            if (!(cpu.rfbm >> XC_ZMMH & 1) && i < 16) {
+                memset(in.z[i] + 32, 0, 32);
+            }
+            if (!(cpu.rfbm >> XC_HI16 & 1) && i >= 16) {
+                memset(in.z[i], 0, 64);
+            }
+        }
+        if (!(cpu.rfbm >> XC_K & 1)) {
+            memset(in.k, 0, sizeof(in.k));
+        }
+        pack(&in, xin, cpu.rfbm);
+        memset(xout, 0x5a, sizeof(xout));
+        io.rfbm = cpu.rfbm;
+        io.xin = xin;
+        io.xout = xout;
+        xstate_roundtrip(&io);
+        unpack(xout, &out, cpu.rfbm);
+        if (memcmp(&in, &out, sizeof(in))) {
+            bad++;
+            printf("AVX512-INSN: FAIL xstate round trip %u differs\n", c);
+            for (i = 0; i < 32; i++) {
+                if (memcmp(in.z[i], out.z[i], 64)) {
+                    printf("  zmm%u differs\n", i);
+                }
+            }
+            for (i = 0; i < 8; i++) {
+                if (in.k[i] != out.k[i]) {
+                    printf("  k%u: %016" PRIx64 " -> %016" PRIx64 "\n", i,
+                           in.k[i], out.k[i]);
+                }
+            }
+            if (in.mxcsr != out.mxcsr) {
+                printf("  mxcsr: %08x -> %08x\n", in.mxcsr, out.mxcsr);
+            }
+        }
+    }
+    printf("AVX512-INSN: %s xstate rfbm=%#" PRIx64 " states=%u bad=%u\n",
+           bad ? "FAIL" : "PASS", cpu.rfbm, n, bad);
+    return bad ? 1 : 0;
+}
+
+static int run_cpuid(void)
+{
+    unsigned i;
+
+    printf("AVX512-CPUID: vendor=%s avx512f=%d avx512vl=%d avx512bw=%d "
+           "avx512dq=%d avx512cd=%d avx512fp16=%d apxf=%d osxsave=%d "
+           "xcr0=%#" PRIx64 " rfbm=%#" PRIx64 " xsave_size=%u\n",
+           cpu.vendor, cpu.avx512f, cpu.avx512vl, cpu.avx512bw, cpu.avx512dq,
+           cpu.avx512cd, cpu.avx512fp16, cpu.apxf, cpu.osxsave, cpu.xcr0,
+           cpu.rfbm, cpu.xsave_size);
+    for (i = 2; i < 8; i++) {
+        if (i == 2 || i >= 5) {
+            printf("AVX512-XSAVE: component %u offset %u size %u%s\n", i,
+                   cpu.off[i], cpu.size[i],
+                   cpu.rfbm >> i & 1 ? "" : " (not used)");
+        }
+    }
+    /* what glibc will use: GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,...
+     * must switch its AVX-512 string functions off */
+    printf("AVX512-GLIBC: avx512f=%d avx512vl=%d avx512bw=%d avx512dq=%d "
+           "avx512cd=%d\n", CPU_FEATURE_ACTIVE(AVX512F) ? 1 : 0,
+           CPU_FEATURE_ACTIVE(AVX512VL) ? 1 : 0,
+           CPU_FEATURE_ACTIVE(AVX512BW) ? 1 : 0,
+           CPU_FEATURE_ACTIVE(AVX512DQ) ? 1 : 0,
+           CPU_FEATURE_ACTIVE(AVX512CD) ? 1 : 0);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int want[NGROUP + 1];
+    const char *mode = argc > 1 ? argv[1] : "";
+    unsigned f;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    cpu_init();
+    if (!cpu.osxsave || !(cpu.rfbm >> XC_SSE & 1)) {
+        fprintf(stderr, "XSAVE with SSE state is needed\n");
+        return 2;
+    }
+    map_scratch();
+    catch_signals();
+    if (!strcmp(mode, "--list")) {
+        for (f = 0; f < NFORM; f++) {
+            printf("AVX512-FORM: %s %s %s flags=%#x size=%u\n",
+                   forms[f].name, group_names[forms[f].group],
+                   forms[f].feature, forms[f].flags, forms[f].size);
+        }
+        return 0;
+    }
+    if (!strcmp(mode, "--xstate")) {
+        return run_xstate(argc > 2 ? strtoul(argv[2], NULL, 0) : 1000);
+    }
+    if (!strcmp(mode, "--cpuid-ud")) {
+        return run_cpuid();
+    }
+    if (!strcmp(mode, "--digest") && argc > 2) {
+        if (parse_groups(argc > 3 ? argv[3] : NULL, want)) {
+            return 2;
+        }
+        return run_digest(variant(argv[2]), want,
+                          argc > 4 ? strtoul(argv[4], NULL, 0) : 200,
+                          argc > 5 ? strtoull(argv[5], NULL, 0) : 0x5eed);
+    }
+    if (!strcmp(mode, "--case-digests") && argc > 3) {
+        return run_case_digests(variant(argv[2]), find_form(argv[3]),
+                                argc > 4 ? strtoul(argv[4], NULL, 0) : 200,
+                                argc > 5 ? strtoull(argv[5], NULL, 0)
+                                         : 0x5eed);
+    }
+    if (!strcmp(mode, "--dump") && argc > 4) {
+        return run_dump(variant(argv[2]), find_form(argv[3]),
+                        strtoul(argv[4], NULL, 0),
+                        argc > 5 ? strtoull(argv[5], NULL, 0) : 0x5eed);
+    }
+    if (!strcmp(mode, "--expect-ud") && argc > 2) {
+        int which = !strcmp(argv[2], "both") ? 2 : variant(argv[2]);
+
+        if (parse_groups(argc > 3 ? argv[3] : NULL, want)) {
+            return 2;
+        }
+        return run_expect_ud(which, want, argc > 4 ? argv[4] : NULL);
+    }
+    if (!strcmp(mode, "--ud") && argc > 2) {
+        int m = !strcmp(argv[2], "noapx") ? 0 : !strcmp(argv[2], "apx") ? 1
+              : !strcmp(argv[2], "noavx512") ? 2 : -1;
+
+        if (m < 0 || parse_groups(argc > 3 ? argv[3] : "none", want)) {
+            fprintf(stderr,
+                    "--ud noapx|apx|noavx512 [GROUPS [--native|--qemu]]\n");
+            return 2;
+        }
+        return run_ud(m, want, argc <= 4 ? 0 : !strcmp(argv[4], "--native")
+                               ? 1 : !strcmp(argv[4], "--qemu") ? 2 : 0);
+    }
+    fprintf(stderr, "usage: see the comment at the top of diff.c\n");
+    return 2;
+}

@@ -1,0 +1,83 @@
+"""Shared vocabulary of the AVX-512 instruction forms (see gen.py).
+
+A form is one instruction under test, written once as an assembler
+template.  gen.py makes two variants of it: "legacy", where the GPR slots
+(value operands A, B, memory base P and index I) are R8-R15, and "apx",
+where they are R16-R31 (so a memory operand needs EVEX.B4/X4 and a VEX
+K-instruction with a GPR becomes one of APX's EVEX KMOVs).
+
+Template placeholders: {M} the memory operand, {A} {B} 64-bit GPR slots,
+{A_d} {B_d} their 32-bit names.  Vector and mask registers are literal.
+"""
+
+WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
+
+# Form flags (mirrored in diff.c)
+MASKED = 0x1     # writemask {%kN}: memory faults of masked-off elements
+STORE = 0x2      # memory destination
+BCST = 0x4       # embedded broadcast {1toN}
+ALIGNED = 0x8    # memory operand must be aligned to its size
+FAULTY = 0x10    # place the memory operand across a guard page often
+
+
+class Form:
+    """One instruction form.
+
+    name: C identifier; group: 'move', 'kmask' or 'masked'; asm: the
+    template; enc: encoding of the instruction under test in the legacy
+    variant ('evex' or 'vex'); feature: CPUID bits it needs (text).
+    Memory forms: disp and scale (0: no index) of {M}; size and esize
+    (bytes accessed, element size for masking); n: the disp8*N scale;
+    align: alignment the instruction requires (1: none).
+    """
+
+    def __init__(self, name, group, asm, enc='evex', feature='F', flags=0,
+                 disp=None, scale=0, size=0, esize=0, n=1, align=1,
+                 gprs=''):
+        self.name, self.group, self.asm, self.enc = name, group, asm, enc
+        self.feature, self.flags = feature, flags
+        self.disp, self.scale, self.size = disp, scale, size
+        self.esize, self.n, self.align = esize or size, n, align
+        self.gprs = gprs            # value slots used: 'A', 'AB', ...
+        if '{M}' in asm:
+            assert disp is not None and size, name
+        if align > 1:
+            self.flags |= ALIGNED
+
+    @property
+    def memory(self):
+        return '{M}' in self.asm
+
+
+def vregs(k):
+    """Three vector register numbers for form number k, spread over 0-31
+    so that R, R', X, V' and vvvv bit 3 all get both values."""
+    return (3 + 7 * k) % 32, (17 + 11 * k) % 32, (9 + 13 * k) % 32
+
+
+def kreg(k):
+    """A writemask register k1-k7."""
+    return 1 + k % 7
+
+
+def mask_suffix(kind, k):
+    """'' (no mask), 'm' (merge: {%kN}), 'z' (zero: {%kN}{z})."""
+    if kind == 'm':
+        return f'{{%k{kreg(k)}}}'
+    if kind == 'z':
+        return f'{{%k{kreg(k)}}}{{z}}'
+    return ''
+
+
+def disp_for(k, n):
+    """A displacement for form number k whose disp8*N scale is n: exact
+    multiples (disp8), the ends of the disp8 range, one past them, values
+    that are not multiples (disp32 although they would fit unscaled), 0."""
+    choices = [n, 3 * n, -n, 127 * n, -128 * n, 128 * n,
+               n // 2 if n > 1 else 0x80, 0, -0x1234 if n > 1 else -0x81,
+               5 * n + (4 if n > 4 else 0)]
+    return choices[k % len(choices)]
+
+
+def scale_for(k):
+    return [0, 1, 2, 4, 8][k % 5]

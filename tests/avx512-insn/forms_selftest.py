@@ -1,0 +1,50 @@
+"""Group 'selftest': forms that need no AVX-512, to check the harness.
+
+Legacy SSE and GPR instructions whose APX variant uses R16-R31 through
+REX2.  They run on any x86-64 host and under today's qemu-x86_64, so the
+driver's whole path (XRSTOR/XSAVE of the state, memory placement across
+guard pages, #PF and #GP recorded as results, MXCSR with every rounding
+mode and DAZ/FTZ, RFLAGS, digests) is compared between the host CPU and
+QEMU, and between the two variants, before any AVX-512 group works.
+diff.c gives them only the SSE/AVX state (XCR0 bits 1 and 2), which both
+sides have whatever their AVX-512 support.
+"""
+from forms_common import (Form, ALIGNED, FAULTY, STORE, disp_for,
+                          scale_for)
+
+FORMS = []
+MISALIGN = 0x20     # diff.c: sometimes misalign an ALIGNED operand (#GP)
+
+
+def add(name, asm, **kw):
+    FORMS.append(Form(name, 'selftest', asm, enc='legacy', feature='SSE2',
+                      **kw))
+
+
+k = 0
+for mn, size, es, flags, reg in (
+        ('movups', 16, 4, FAULTY, 3), ('movdqu', 16, 1, FAULTY, 12),
+        ('movaps', 16, 4, ALIGNED | MISALIGN, 7),
+        ('movq', 8, 8, 0, 6), ('movss', 4, 4, 0, 1), ('movsd', 8, 8, 0, 9)):
+    align = 16 if flags & ALIGNED else 1
+    add(f'st_{mn}_ld', f'{mn} {{M}}, %xmm{reg}', flags=flags & ~ALIGNED,
+        disp=disp_for(k, 1), scale=scale_for(k), size=size, esize=es,
+        align=align)
+    add(f'st_{mn}_st', f'{mn} %xmm{reg + 2}, {{M}}',
+        flags=(flags & ~ALIGNED) | STORE, disp=disp_for(k + 3, 1),
+        scale=scale_for(k + 1), size=size, esize=es, align=align)
+    k += 1
+add('st_movd_from_gpr', 'movd {A_d}, %xmm2', gprs='A')
+add('st_movd_to_gpr', 'movd %xmm13, {A_d}', gprs='A')
+add('st_movq_from_gpr', 'movq {A}, %xmm4', gprs='A')
+add('st_movq_to_gpr', 'movq %xmm14, {A}', gprs='A')
+add('st_paddd_m', 'paddd {M}, %xmm3', disp=disp_for(k, 1),
+    scale=scale_for(k), size=16, esize=4, align=16)
+add('st_pxor', 'pxor %xmm1, %xmm2')
+add('st_addps', 'addps %xmm5, %xmm6')
+add('st_mulpd_m', 'mulpd {M}, %xmm8', disp=disp_for(k + 1, 1),
+    scale=scale_for(k + 1), size=16, esize=8, align=16)
+add('st_cvtps2dq', 'cvtps2dq %xmm9, %xmm10')
+add('st_add_gpr', 'add {A}, {B}', gprs='AB')
+add('st_add_mem', 'add {A_d}, {M}', gprs='A', flags=STORE,
+    disp=disp_for(k + 2, 1), scale=scale_for(k + 2), size=4)

@@ -1,0 +1,458 @@
+#!/usr/bin/env python3
+"""AVX-512 (EVEX vector) instructions: the differential harness.
+
+tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
+Debian unstable: every form of forms_move.py, forms_kmask.py and
+forms_masked.py (and forms_selftest.py, which needs no AVX-512) in a
+legacy variant (memory base/index and GPR operands in R8-R15) and an APX
+variant (R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
+  1. checks the encodings with objdump (the oracle): every EVEX form is
+     62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
+     are set exactly for R16-R31, and the displacement is disp8 when
+     disp8*N can express it (N from the form's tuple type) and disp32
+     otherwise; the valid raw cases of ud_cases.py decode as named;
+  2. runs the digests on the host CPU (the native half), if it has
+     AVX512F/VL/BW/DQ/CD, and the raw #UD cases there;
+  3. compares, for the groups of GROUPS (implemented under TCG so far),
+     the host's digests (or, on a host without AVX-512, those
+     record-host-digests.sh recorded on one, if they match these forms)
+     with qemu-x86_64's under a CPU with AVX-512 forced on, and the APX
+     variants with the legacy ones within QEMU; the
+     selftest group checks the harness itself the same way, host vs QEMU;
+  4. checks that every form raises #UD under CPUs without AVX-512 (-cpu
+     max,avx512f=off, a named model without it) and that the raw #UD cases
+     raise #UD under the forced CPU.
+glibc's own AVX-512 string functions are switched off (GLIBC_TUNABLES)
+so that the host and QEMU run the same libc code.
+"""
+import hashlib
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.realpath(os.path.join(HERE, '..', '..'))
+# APX_BUILD (as in scripts/lib.sh) may name the build directory of another
+# checkout, e.g. to run this test from a clone against a QEMU built there.
+BUILD = os.environ.get('APX_BUILD') or os.path.join(TOP, 'build')
+sys.path.insert(0, os.path.join(BUILD, 'src', 'python'))
+sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
+sys.path.insert(0, HERE)
+import apxtest as T  # noqa: E402
+import ud_cases  # noqa: E402
+
+# The harness groups whose instructions TCG implements so far (see
+# docs/design-avx512-tcg.md, section 4): add a group when its step lands.
+GROUPS = []
+ALL_GROUPS = ['move', 'kmask', 'masked']
+CASES = 300
+SEED = '0x5eed'
+USER = os.path.join(BUILD, 'qemu-x86_64')
+FORCED = ('max,apxf=on,avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
+          'avx512cd=on,x-force-features=on')
+NO_AVX512 = ['max,avx512f=off', 'max,apxf=on,avx512f=off']
+NAMED = ['Haswell', 'EPYC-Milan', 'Broadwell', 'SandyBridge']
+NEEDED = ['avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'avx512cd']
+# Forms whose result on the host CPU (AMD) differs from the SDM: left out
+# of the host-vs-QEMU comparison, with the reason.  The raw cases with
+# such differences are in ud_cases.KNOWN_DIFFERENCES.
+KNOWN_DIFFERENCES = {}
+# Forms where QEMU 10.0 (before any AVX-512 work) differs from the host
+# and the SDM: left out of the host-vs-QEMU comparison, and listed.
+PARTIAL_STORE = ('a store that faults on its second page has written its '
+                 'first 8 bytes under QEMU; the host writes nothing '
+                 '(docs/design-avx512-tcg.md section 6, item 4)')
+KNOWN_QEMU = {
+    'st_addps': 'SSE NaN propagation: QEMU returns the QNaN operand when '
+                'the other is an SNaN (float_2nan_prop_x87 for sse_status, '
+                'a TODO in target/i386/tcg/fpu_helper.c); the SDM (vol. 1, '
+                '4.8.3.5) returns the first source operand, quieted',
+    'st_movups_st': PARTIAL_STORE,
+    'st_movdqu_st': PARTIAL_STORE,
+}
+os.environ['GLIBC_TUNABLES'] = ('glibc.cpu.hwcaps=-AVX512F,-AVX512VL,'
+                                '-AVX512BW,-AVX512DQ,-AVX512CD,'
+                                'Prefer_No_AVX512')
+
+if not os.access(USER, os.X_OK):
+    T.skip('qemu-apxf', f'{USER} is not built')
+binary = subprocess.run([os.path.join(HERE, 'build.sh')], check=True,
+                        capture_output=True, text=True).stdout.strip()
+OUT = os.path.dirname(binary)
+
+
+def sid(*args):
+    return subprocess.run([os.path.join(TOP, 'scripts', 'sid-run.sh'),
+                           *args], capture_output=True, text=True,
+                          check=True).stdout
+
+
+# 1. The oracle's view of the encodings
+LABEL_RE = re.compile(r'^[0-9a-f]+ <(leg|apx)_(\w+)_([te])>:$')
+INSN_RE = re.compile(r'^\s*[0-9a-f]+:\t((?:[0-9a-f]{2} )+)\s*\t?(.*)$')
+MEM_RE = re.compile(r'(-?0x[0-9a-f]+)?\(%(r\d+)(?:,%(r\d+),(\d))?\)')
+bodies = {}
+with open(os.path.join(OUT, 'forms.dis'), encoding='utf-8') as f:
+    cur = None
+    for line in f:
+        m = LABEL_RE.match(line.strip())
+        if m:
+            cur = (m.group(1), m.group(2)) if m.group(3) == 't' else None
+            if cur:
+                bodies[cur] = []
+            continue
+        m = INSN_RE.match(line)
+        if cur and m:
+            bodies[cur].append(([int(b, 16) for b in m.group(1).split()],
+                                m.group(2)))
+expect = {}
+with open(os.path.join(OUT, 'expect'), encoding='utf-8') as f:
+    for line in f:
+        v, name, enc, base, index, disp, n = line.split()
+        expect[(v, name)] = (enc, int(base), int(index), int(disp), int(n))
+T.check(set(bodies) == set(expect),
+        f'objdump shows the instruction under test of all {len(expect)} '
+        f'variants ({len(expect) // 2} forms)')
+
+
+def decode(bs):
+    """(kind, EVEX P0/P1 or None, modrm offset) of one instruction."""
+    i = 0
+    while bs[i] in (0x66, 0xf2, 0xf3):
+        i += 1
+    if bs[i] == 0x62:
+        return '62', (bs[i + 1], bs[i + 2]), i + 5
+    if bs[i] in (0xc4, 0xc5):
+        return 'vex', None, i + (4 if bs[i] == 0xc4 else 3)
+    if bs[i] == 0xd5:
+        return 'd5', None, i + 3            # REX2 payload, opcode
+    if 0x40 <= bs[i] <= 0x4f:
+        i += 1
+    if bs[i] == 0x0f:
+        i += 2 if bs[i + 1] in (0x38, 0x3a) else 1
+    return 'legacy', None, i + 1
+
+
+def expected_disp(disp, n, base):
+    """(mod, displacement bytes) GNU as must emit for disp with scale n."""
+    if disp == 0 and base & 7 != 5:
+        return 0, []
+    if disp % n == 0 and -128 <= disp // n <= 127:
+        return 1, [(disp // n) & 0xff]
+    return 2, list((disp & 0xffffffff).to_bytes(4, 'little'))
+
+
+bad = []
+stats = {'62': 0, 'vex': 0, 'd5': 0, 'legacy': 0, 'disp8': 0, 'disp32': 0}
+for (v, name), (enc, base, index, disp, n) in sorted(expect.items()):
+    body = bodies[(v, name)]
+    if len(body) != 1:
+        bad.append(f'{v} {name}: {len(body)} instructions: {body}')
+        continue
+    bs, text = body[0]
+    kind, p01, at = decode(bs)
+    stats[kind] += 1
+    if kind != enc:
+        bad.append(f'{v} {name}: {kind}-encoded, not {enc}: {text}')
+        continue
+    if base < 0:
+        continue
+    m = MEM_RE.search(text)
+    if not m or m.group(2) != f'r{base}' or \
+            (index >= 0) != (m.group(3) is not None) or \
+            (index >= 0 and m.group(3) != f'r{index}') or \
+            int(m.group(1) or '0', 16) != disp:
+        bad.append(f'{v} {name}: objdump shows {text}, not {disp} from '
+                   f'r{base} and r{index}')
+        continue
+    modrm = bs[at]
+    mod, after = modrm >> 6, at + 1 + ((modrm & 7) == 4)
+    want_mod, want_bytes = expected_disp(disp, n, base)
+    if (mod, bs[after:after + len(want_bytes)]) != (want_mod, want_bytes):
+        bad.append(f'{v} {name}: disp {disp} N={n}: mod {mod} bytes '
+                   f'{bs[after:]}, expected mod {want_mod} {want_bytes}: '
+                   f'{text}')
+    stats['disp8'] += mod == 1
+    stats['disp32'] += mod == 2
+    if p01:
+        b4, x_u = p01[0] >> 3 & 1, p01[1] >> 2 & 1
+        if b4 != (base >= 16) or x_u != (index < 16):
+            bad.append(f'{v} {name}: EVEX B4={b4} U={x_u} for base r{base} '
+                       f'index r{index}: {text}')
+T.check(not bad, 'objdump: every EVEX form 62-encoded, K-instructions VEX '
+        'unless they name R16-R31 (then EVEX), SSE selftest forms REX2 with '
+        'R16-R31, B4/X4 exactly for R16-R31, disp8 exactly when disp8*N '
+        f'expresses the displacement ({stats["62"]} EVEX, {stats["vex"]} '
+        f'VEX, {stats["d5"]} REX2, {stats["legacy"]} legacy; '
+        f'{stats["disp8"]} disp8, {stats["disp32"]} disp32)' +
+        ('\n' + '\n'.join(bad[:30]) if bad else ''))
+
+# the valid raw cases decode as named (one file, cases back to back)
+valid = [(w, bytes.fromhex(b)) for w, b, noapx, apx, *_ in ud_cases.CASES
+         if 'ok' in (noapx, apx)]
+blob = os.path.join(OUT, 'ud-valid.bin')
+with open(blob, 'wb') as f:
+    f.write(b''.join(b for _, b in valid))
+dis = sid('-C', OUT, 'objdump', '-D', '-w', '-b', 'binary', '-m',
+          'i386:x86-64', 'ud-valid.bin')
+at_off = {}
+for line in dis.splitlines():
+    m = re.match(r'\s*([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*\t?(.*)$', line)
+    if m:
+        at_off[int(m.group(1), 16)] = (len(m.group(2).split()), m.group(3))
+off, bad = 0, []
+for what, b in valid:
+    length, text = at_off.get(off, (0, '(nothing)'))
+    text = ' '.join(text.replace('{evex} ', '').split())
+    if length != len(b) or text != re.split(r' \((?!%)|, k1=', what)[0]:
+        bad.append(f'{what}: objdump decodes {b.hex(" ")} as {text!r} '
+                   f'({length} bytes)')
+    off += len(b)
+T.check(not bad, f'objdump decodes the {len(valid)} valid raw cases as '
+        'their text says' + ('\n' + '\n'.join(bad) if bad else ''))
+
+
+def run(cpu, *args):
+    cmd = ([USER, '-cpu', cpu] if cpu else []) + [binary] + list(args)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return p.returncode, p.stdout + p.stderr
+
+
+def digests(out):
+    return dict(line.split()[1:3] for line in out.splitlines()
+                if line.startswith('AVX512-DIGEST: '))
+
+
+def cpuid(cpu):
+    rc, out = run(cpu, '--cpuid-ud')
+    T.check(rc == 0, f'--cpuid-ud under {cpu or "the host CPU"}' +
+            ('' if rc == 0 else f'\n{out}'))
+    info = {}
+    for line in out.splitlines():
+        if line.startswith(('AVX512-CPUID: ', 'AVX512-GLIBC: ')):
+            tag = 'glibc_' if line.startswith('AVX512-GLIBC') else ''
+            for word in line.split()[1:]:
+                key, val = word.split('=')
+                info[tag + key] = val
+    T.log(f'{cpu or "host CPU"}: ' + '; glibc: '.join(
+        line.split(': ', 1)[1] for line in out.splitlines()
+        if line.startswith(('AVX512-CPUID', 'AVX512-GLIBC'))))
+    glibc = [k for k, v in info.items() if k.startswith('glibc_') and
+             v != '0']
+    T.check(not glibc, f'glibc uses no AVX-512 code under '
+            f'{cpu or "the host CPU"} (GLIBC_TUNABLES)' +
+            (f': {glibc}' if glibc else ''))
+    return info
+
+
+def check_pass(rc, out, tag, what):
+    ok = rc == 0 and f'AVX512-INSN: PASS {tag}' in out
+    lines = [ln for ln in out.splitlines() if 'FAIL' in ln]
+    T.check(ok, what + ('' if ok else '\n' + '\n'.join(lines[:40] or
+                                                       [out[-3000:]])))
+    return out
+
+
+T.log('known differences between the AMD host and the SDM (the tests '
+      'follow the SDM):')
+for what, (amd, why) in ud_cases.KNOWN_DIFFERENCES.items():
+    T.log(f'  {what}: AMD {amd}; {why}')
+for name, why in KNOWN_DIFFERENCES.items():
+    T.log(f'  form {name}: {why}')
+T.log('known differences between QEMU 10.0 and the host/SDM, pre-existing '
+      '(left out of the host-vs-QEMU comparisons):')
+for name, why in KNOWN_QEMU.items():
+    T.log(f'  form {name}: {why}')
+for what, why in ud_cases.QEMU_GAPS.items():
+    T.log(f'  raw case {what}: {why}')
+
+# 2. The native half
+with open('/proc/cpuinfo', encoding='utf-8') as f:
+    flags = next((line.split(':', 1)[1].split() for line in f
+                  if line.startswith('flags')), [])
+lacking = [x for x in NEEDED if x not in flags]
+host = cpuid(None)
+native = {}
+if lacking:
+    T.log(f'SKIPPED: native half: the host CPU lacks {" ".join(lacking)}, '
+          'so the digests cannot be computed on it; its #UD behaviour is '
+          'checked instead')
+    check_pass(*run(None, '--expect-ud', 'legacy', 'all'), 'expect-ud',
+               'host CPU without AVX-512: every form raises #UD at the '
+               'instruction under test')
+    check_pass(*run(None, '--ud', 'noavx512', 'all'), 'ud-cases',
+               'host CPU without AVX-512: every raw case raises #UD')
+else:
+    rc, out = run(None, '--digest', 'legacy', ','.join(ALL_GROUPS),
+                  str(CASES), SEED)
+    check_pass(rc, out, 'digest', f'host CPU: digests of every form, '
+               f'{CASES} cases each')
+    native = digests(out)
+    ran = [n for n, d in native.items() if d != 'sigill']
+    T.log(f'host CPU: {len(ran)} forms run natively, '
+          f'{len(native) - len(ran)} raise #UD (a feature the host lacks)')
+    mode = 'apx' if host.get('apxf') == '1' else 'noapx'
+    check_pass(*run(None, '--ud', mode, 'all', '--native'), 'ud-cases',
+               f'host CPU: the raw #UD cases ({mode}), with the known '
+               'differences')
+
+# Digests recorded on an AVX-512 host (record-host-digests.sh) stand in
+# for the host's on a CI host without AVX-512, if they were recorded with
+# these forms and this driver.
+RECORDED = os.path.join(HERE, 'host-digests.txt')
+if not native and os.path.exists(RECORDED):
+    with open(os.path.join(OUT, 'forms.S'), 'rb') as f:
+        key = f.read()
+    with open(os.path.join(HERE, 'diff.c'), 'rb') as f:
+        key = hashlib.sha256(key + f.read()).hexdigest()
+    with open(RECORDED, encoding='utf-8') as f:
+        text = f.read()
+    header = re.search(r'^key (\w+) cases (\d+) seed (\w+)$', text, re.M)
+    where = ' '.join(re.findall(r'^# (?:cpu|date): (.*)$', text, re.M))
+    if header and header.groups() == (key, str(CASES), SEED):
+        native = digests(text)
+        T.log(f'host digests: {len(native)} forms recorded on {where}')
+    else:
+        T.log(f'host digests recorded on {where} are for other forms, '
+              'another driver or other CASES/SEED: not used (run '
+              'tests/avx512-insn/record-host-digests.sh on an AVX-512 host)')
+
+# 3. The QEMU half.  selftest first: the harness itself, host vs QEMU
+rc, out = run(None, '--digest', 'legacy', 'selftest', str(CASES), SEED)
+host_self = digests(out)
+check_pass(rc, out, 'digest', 'host CPU: selftest digests')
+for variant in ('legacy', 'apx'):
+    rc, out = run(T.APX_CPU, '--digest', variant, 'selftest', str(CASES),
+                  SEED)
+    check_pass(rc, out, 'digest', f'qemu-x86_64 -cpu {T.APX_CPU}: selftest '
+               f'digests ({variant} variants)')
+    emulated = digests(out)
+    differ = sorted(n for n in host_self if emulated.get(n) != host_self[n]
+                    and n not in KNOWN_QEMU)
+    T.check(not differ and len(host_self) > 20,
+            f'selftest: the {variant} variants under QEMU compute what the '
+            f'legacy variants compute on the host CPU '
+            f'({len(host_self) - len(KNOWN_QEMU)} forms, {CASES} cases; '
+            f'{len(KNOWN_QEMU)} known QEMU differences left out)' +
+            (f'; differ: {" ".join(differ)}' if differ else ''))
+    fixed = sorted(n for n in KNOWN_QEMU if emulated.get(n) == host_self[n])
+    if fixed:
+        T.log(f'note: {" ".join(fixed)} now match the host: remove them '
+              'from KNOWN_QEMU')
+
+forced = cpuid(FORCED)
+T.check(forced.get('avx512f') == '1' and forced.get('apxf') == '1',
+        f'-cpu {FORCED} enumerates AVX512F and APX')
+# the state the forms load and store: XRSTOR/XSAVE round trips at the
+# offsets of CPUID leaf 0DH, on the host and under QEMU (components 5-7
+# once XCR0 has them)
+for cpu, info in ((None, host), (FORCED, forced)):
+    check_pass(*run(cpu, '--xstate', '1000'), 'xstate',
+               f'{cpu or "host CPU"}: XRSTOR/XSAVE of components 1, 2, 5, '
+               f'6, 7 round-trip 1000 random states (rfbm {info["rfbm"]})')
+if not GROUPS:
+    T.log('SKIPPED: QEMU half: no AVX-512 group is declared implemented '
+          'under TCG (GROUPS is empty), so no digest is required to match '
+          'between the host CPU and QEMU or between the APX and legacy '
+          'variants; add a group to GROUPS when its step of '
+          'docs/design-avx512-tcg.md is complete')
+else:
+    g = ','.join(GROUPS)
+    rc, out = run(FORCED, '--digest', 'legacy', g, str(CASES), SEED)
+    check_pass(rc, out, 'digest', f'QEMU: digests of {g} (legacy variants)')
+    legacy = digests(out)
+    rc, out = run(FORCED, '--digest', 'apx', g, str(CASES), SEED)
+    check_pass(rc, out, 'digest', f'QEMU: digests of {g} (APX variants)')
+    apx = digests(out)
+    unimpl = sorted(n for n, d in legacy.items() if d == 'sigill')
+    T.check(not unimpl, f'QEMU: every form of {g} runs' +
+            (f'; #UD: {" ".join(unimpl)}' if unimpl else ''))
+    differ = sorted(n for n in legacy if apx.get(n) != legacy[n])
+    T.check(not differ, f'QEMU: APX variants == legacy variants '
+            f'({len(legacy)} forms, {CASES} cases each)' +
+            (f'; differ: {" ".join(differ)}' if differ else ''))
+    if native:
+        cmp = [n for n in legacy if native.get(n, 'sigill') != 'sigill' and
+               n not in KNOWN_DIFFERENCES and n not in KNOWN_QEMU]
+        differ = sorted(n for n in cmp if native[n] != legacy[n])
+        T.check(not differ, f'QEMU == host CPU ({len(cmp)} forms of {g}, '
+                f'{CASES} cases each)' +
+                (f'; differ: {" ".join(differ)} (inspect with --dump / '
+                 '--case-digests)' if differ else ''))
+    else:
+        T.log('SKIPPED: QEMU vs host CPU: the host has no AVX-512 and no '
+              'digests recorded on one match (record-host-digests.sh)')
+# Groups not in GROUPS may be implemented in part: what runs of them is
+# reported (APX vs legacy variants, and vs the host's digests when there
+# are some), without failing the test.
+rest = [x for x in ALL_GROUPS if x not in GROUPS]
+if rest:
+    got = {}
+    for variant in ('legacy', 'apx'):
+        rc, out = run(FORCED, '--digest', variant, ','.join(rest),
+                      str(CASES), SEED)
+        got[variant] = digests(out)
+    running = sorted(n for n, d in got['legacy'].items() if d != 'sigill')
+    differ = [n for n in running if got['apx'].get(n) != got['legacy'][n]]
+    T.log(f'QEMU: {len(running)} forms of the groups not in GROUPS '
+          f'({",".join(rest)}) execute; their APX variants compute what '
+          f'the legacy ones do for {len(running) - len(differ)}' +
+          (f'; differ: {" ".join(differ)}' if differ else ''))
+    if native:
+        cmp = [n for n in running if native.get(n, 'sigill') != 'sigill']
+        differ = [n for n in cmp if native[n] != got['legacy'][n]]
+        T.log(f'QEMU: {len(cmp) - len(differ)} of them compute what the '
+              f'host does' + (f'; differ: {" ".join(differ)}'
+                              if differ else ''))
+    if running:
+        T.log(f'(running: {" ".join(running)})')
+
+# 4. #UD: without AVX-512 every form, and every raw case
+models = subprocess.run([USER, '-cpu', 'help'], capture_output=True,
+                        text=True).stdout.split()
+named = next((m for m in NAMED if m in models), None)
+T.check(named is not None, f'a named CPU model without AVX-512 ({named})')
+plain = cpuid('max')
+cpus = NO_AVX512 + [named] + (['max'] if plain.get('avx512f') == '0' else [])
+if plain.get('avx512f') != '0':
+    T.log('-cpu max enumerates AVX512F now: it is not among the CPUs '
+          'without AVX-512')
+for cpu in cpus:
+    info = plain if cpu == 'max' else cpuid(cpu)
+    T.check(info.get('avx512f') == '0', f'-cpu {cpu} has no AVX512F')
+    variants = 'both' if info.get('apxf') == '1' else 'legacy'
+    check_pass(*run(cpu, '--expect-ud', variants, 'all'), 'expect-ud',
+               f'-cpu {cpu}: every form ({variants} variants) raises #UD '
+               'at the instruction under test')
+    check_pass(*run(cpu, '--ud', 'noavx512', 'all', '--qemu'), 'ud-cases',
+               f'-cpu {cpu}: every raw case raises #UD')
+# one feature off: the forms that need it raise #UD (asserted for GROUPS,
+# reported for the other groups)
+for feat in ('VL', 'BW', 'DQ'):
+    cpu = f'{FORCED},avx512{feat.lower()}=off'
+    for groups in (GROUPS, rest):
+        if not groups:
+            continue
+        rc, out = run(cpu, '--expect-ud', 'both', ','.join(groups), feat)
+        what = (f'-cpu ...,avx512{feat.lower()}=off: every form of '
+                f'{",".join(groups)} that needs {feat} raises #UD')
+        if groups == GROUPS:
+            check_pass(rc, out, 'expect-ud', what)
+        else:
+            bad = [ln.split()[2] for ln in out.splitlines()
+                   if ln.startswith('AVX512-INSN: FAIL') and
+                   'executes' in ln]
+            T.log(f'{what}: not yet for {len(set(bad))} of them' +
+                  (f' ({" ".join(sorted(set(bad))[:12])} ...)'
+                   if bad else ''))
+impl = ','.join(GROUPS) or 'none'
+out = check_pass(*run(FORCED, '--ud', 'apx', impl, '--qemu'), 'ud-cases',
+                 f'-cpu {FORCED}: the raw #UD cases (valid ones asserted '
+                 f'for: {impl})')
+T.log('\n'.join(ln for ln in out.splitlines() if ln.startswith('AVX512-UD')))
+no_apx = FORCED.replace('apxf=on', 'apxf=off')
+check_pass(*run(no_apx, '--ud', 'noapx', impl, '--qemu'), 'ud-cases',
+           f'-cpu {no_apx}: the raw #UD cases without APX (B4, U=0, EVEX '
+           'KMOV)')
+T.log('PASS')
