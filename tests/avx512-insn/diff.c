@@ -21,6 +21,10 @@
  *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
+ *   --trace legacy|apx LIST [CASES [SEED]]
+ *                                        inputs and outputs of every case
+ *                                        of the forms and groups of LIST
+ *                                        (comma-separated), for model.py
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -79,16 +83,18 @@ struct form {
     long disp;
     unsigned scale;
     const char *gprs, *feature;
+    uint32_t zuse;              /* vector registers the form names */
+    unsigned kuse;              /* mask registers the form names */
     form_fn *fn[2];             /* legacy, APX */
     const char *insn[2];        /* address of the instruction under test */
 };
 
-#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft) \
+#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft, zu, ku) \
     form_fn leg_##n, apx_##n; extern const char leg_##n##_t[], apx_##n##_t[];
 #include "forms.h"
 #undef FORM
-#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft) \
-    { #n, g, fl, sz, es, al, d, sc, gp, ft, { leg_##n, apx_##n }, \
+#define FORM(n, g, fl, sz, es, al, d, sc, gp, ft, zu, ku) \
+    { #n, g, fl, sz, es, al, d, sc, gp, ft, zu, ku, { leg_##n, apx_##n }, \
       { leg_##n##_t, apx_##n##_t } },
 static const struct form forms[] = {
 #include "forms.h"
@@ -758,6 +764,138 @@ static int run_dump(int apx, const struct form *fm, unsigned c,
     return 0;
 }
 
+static void put_hex(const uint8_t *p, unsigned n)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[2 * PAGE + 1];
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        buf[2 * i] = digits[p[i] >> 4];
+        buf[2 * i + 1] = digits[p[i] & 15];
+    }
+    buf[2 * n] = 0;
+    fputs(buf, stdout);
+}
+
+/* is the form named in the comma-separated list of groups and forms? */
+static int listed(const struct form *fm, const char *list)
+{
+    size_t n = strlen(fm->name), g = strlen(group_names[fm->group]);
+    const char *p = list;
+
+    while (*p) {
+        size_t len = strcspn(p, ",");
+
+        if ((len == n && !strncmp(p, fm->name, n)) ||
+            (len == g && !strncmp(p, group_names[fm->group], g)) ||
+            (len == 3 && !strncmp(p, "all", 3) && fm->group != SELFTEST)) {
+            return 1;
+        }
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
+/*
+ * --trace: the input and output state of every case, for a model of the
+ * instructions (model.py).  Per form a line "AVX512-TRACE: form NAME
+ * scratch=ADDR", then per case:
+ *   I C off=OFF g=A,B,P,I f=RFLAGS x=MXCSR k=K0,...,K7 zN=HEX... [m=HEX]
+ *   O C sig=SIG,CODE,AT [MOFF=HEX...]            (the case raised a signal)
+ *   O C g=A,B,P,I f=RFLAGS x=MXCSR [zN=HEX...] [kN=K...] [MOFF=HEX...]
+ * The input shows the vector registers the form names (zuse), all of
+ * k0-k7 and, m, the bytes of the memory operand that lie in the scratch
+ * buffer (from max(OFF, 0)).  The output shows the vector and mask
+ * registers whose value changed and, MOFF, each run of scratch bytes that
+ * changed (OFF from the scratch buffer's start).  HEX is bytes in memory
+ * order; the other numbers are hexadecimal, OFF and AT decimal.
+ */
+static int run_trace(int apx, const char *list, unsigned cases,
+                     uint64_t seed)
+{
+    static uint8_t before[PAGE];
+    unsigned f, c, i, n = 0;
+
+    for (f = 0; f < NFORM; f++) {
+        const struct form *fm = &forms[f];
+
+        if (!listed(fm, list)) {
+            continue;
+        }
+        n++;
+        printf("AVX512-TRACE: form %s scratch=%" PRIxPTR "\n", fm->name,
+               (uintptr_t)scratch);
+        fill_scratch(fm, seed);
+        for (c = 0; c < cases; c++) {
+            struct kase k;
+            struct result r;
+
+            make_case(fm, seed, c, &k);
+            memcpy(before, scratch, PAGE);
+            printf("I %u off=%ld g=%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%"
+                   PRIx64 " f=%" PRIx64 " x=%x k=", c, k.off, k.gpr[0],
+                   k.gpr[1], k.gpr[2], k.gpr[3], k.flags, k.v.mxcsr);
+            for (i = 0; i < 8; i++) {
+                printf("%" PRIx64 "%s", k.v.k[i], i < 7 ? "," : "");
+            }
+            for (i = 0; i < 32; i++) {
+                if (fm->zuse >> i & 1) {
+                    printf(" z%u=", i);
+                    put_hex(k.v.z[i], 64);
+                }
+            }
+            if (fm->size) {
+                long lo = k.off < 0 ? 0 : k.off;
+                long hi = k.off + (long)fm->size > PAGE ? PAGE
+                                                        : k.off + fm->size;
+
+                if (lo < hi) {
+                    printf(" m=");
+                    put_hex(scratch + lo, hi - lo);
+                }
+            }
+            putchar('\n');
+            run_case(fm, apx, &k, &r);
+            printf("O %u", c);
+            if (r.sig) {
+                printf(" sig=%d,%d,%ld", r.sig, r.code, r.at);
+            } else {
+                printf(" g=%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64
+                       " f=%" PRIx64 " x=%x", r.gpr[0], r.gpr[1], r.gpr[2],
+                       r.gpr[3], r.flags, r.v.mxcsr);
+                for (i = 0; i < 32; i++) {
+                    if (memcmp(r.v.z[i], k.v.z[i], 64)) {
+                        printf(" z%u=", i);
+                        put_hex(r.v.z[i], 64);
+                    }
+                }
+                for (i = 0; i < 8; i++) {
+                    if (r.v.k[i] != k.v.k[i]) {
+                        printf(" k%u=%" PRIx64, i, r.v.k[i]);
+                    }
+                }
+            }
+            for (i = 0; i < PAGE; i++) {
+                unsigned j = i;
+
+                while (j < PAGE && before[j] != scratch[j]) {
+                    j++;
+                }
+                if (j > i) {
+                    printf(" M%u=", i);
+                    put_hex(scratch + i, j - i);
+                    i = j;
+                }
+            }
+            putchar('\n');
+        }
+    }
+    printf("AVX512-INSN: %s trace forms=%u cases=%u\n", n ? "PASS" : "FAIL",
+           n, cases);
+    return n ? 0 : 1;
+}
+
 /* does the form's feature text ("F+VL", "BW", ...) name feat? */
 static int needs(const struct form *fm, const char *feat)
 {
@@ -1062,6 +1200,11 @@ int main(int argc, char **argv)
         return run_dump(variant(argv[2]), find_form(argv[3]),
                         strtoul(argv[4], NULL, 0),
                         argc > 5 ? strtoull(argv[5], NULL, 0) : 0x5eed);
+    }
+    if (!strcmp(mode, "--trace") && argc > 3) {
+        return run_trace(variant(argv[2]), argv[3],
+                         argc > 4 ? strtoul(argv[4], NULL, 0) : 200,
+                         argc > 5 ? strtoull(argv[5], NULL, 0) : 0x5eed);
     }
     if (!strcmp(mode, "--expect-ud") && argc > 2) {
         int which = !strcmp(argv[2], "both") ? 2 : variant(argv[2]);

@@ -1,0 +1,1064 @@
+#!/usr/bin/env python3
+"""Reference model of the AVX-512 harness forms of the groups 'move',
+'kmask' and 'masked' (forms_*.py), written from the Intel SDM's
+operation sections, so that an emulator's results can be checked on a
+host without AVX-512.
+
+Given the input state of one case as diff.c --trace prints it (the
+vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
+the bytes of the memory operand), model() computes the expected output
+state: vector and mask registers, GPR slots, RFLAGS, MXCSR, the bytes
+written to memory, or the exception (#UD, #GP, #PF) the case raises.
+What it follows (SDM vol. 2 and section 2.8 on EVEX):
+  * a vector destination is written up to VL; bits VL..MAXVL-1 (512) are
+    zeroed, even when every element is masked off;
+  * merge masking keeps a masked-off element of the destination, zero
+    masking ({z}) clears it; VBLENDM*/VPBLENDM* take SRC1's element
+    instead (the mask selects, it does not guard the destination);
+  * memory fault suppression: a masked-off element is neither read nor
+    written, and cannot fault; a broadcast element ({1toN}, VPBROADCAST
+    and VBROADCAST from memory) is read when one of the destination
+    elements it feeds is active;
+  * the aligned moves (VMOVAPS/APD/DQA32/DQA64) raise #GP on a misaligned
+    operand whatever the mask (exception class E1);
+  * a faulting instruction changes nothing, memory included;
+  * K-instructions: results zero-extended to 64 bits (MAX_KL); KSHIFT
+    counts above width-1 give 0; KORTEST sets ZF (OR is 0) and CF (OR is
+    all ones), KTEST sets ZF (SRC1 AND SRC2 is 0) and CF (SRC2 AND NOT
+    SRC1 is 0); both clear OF, SF, AF and PF.
+Where the model had to choose (broadcast element read when any element it
+feeds is active, including the 16/32-byte VBROADCAST*X4), the choice is
+marked "choice" below.
+
+Usage:
+  model.py --self-check [N]        known answers and N random cases per
+                                   form of the three groups, checking the
+                                   model against itself (independent
+                                   formulations, invariants)
+  model.py --compare TRACE [FORM...]
+                                   compare a diff.c --trace output with
+                                   the model (all forms of the file, or
+                                   those named)
+"""
+import dataclasses
+import os
+import random
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import forms_kmask  # noqa: E402
+import forms_masked  # noqa: E402
+import forms_move  # noqa: E402
+from forms_common import BCST, MASKED, STORE  # noqa: E402
+
+GROUPS = ['move', 'kmask', 'masked']
+FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
+         forms_masked.FORMS}
+PAGE = 4096
+MAXVL = 64                      # bytes
+ONES64 = (1 << 64) - 1
+FLAGS_OUT = 0x8d5               # CF PF AF ZF SF OF: what diff.c compares
+CF, PF, AF, ZF, SF, OF = 0x1, 0x4, 0x10, 0x40, 0x80, 0x800
+MXCSR_DE = 0x2                  # not emulated by QEMU (diff.c leaves it out)
+ALL_FEATURES = frozenset(('F', 'VL', 'BW', 'DQ', 'CD'))
+SLOTS = 'ABPI'
+
+
+class Fault(Exception):
+    """The case raises an exception: 'UD', 'GP' or 'PF'."""
+
+
+class ModelError(Exception):
+    """The model cannot handle the form or the input (a bug here)."""
+
+
+# ---- forms -----------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Op:
+    """One operand: kind 'v' (vector, n, size in bytes), 'k' (mask n),
+    'm' (memory; bcst: elements of {1toN}, 0 if none), 'g' (GPR slot n,
+    size 4 or 8), 'i' (immediate n)."""
+    kind: str
+    n: int = 0
+    size: int = 0
+    bcst: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Insn:
+    """A form as the model sees it: mnemonic, operands in Intel order
+    (destination first), writemask register (None: no mask, aaa=0), {z};
+    and the memory operand's shape."""
+    mn: str
+    ops: tuple
+    mask: object = None
+    zero: bool = False
+    disp: int = 0
+    scale: int = 0
+    feature: str = 'F'
+
+
+OP_RE = re.compile(r'^(?:%([xyz])mm(\d+)|%k(\d)|(\{M\})(?:\{1to(\d+)\})?|'
+                   r'\{([AB])(_d)?\}|\$(\d+))((?:\{%k\d\})?)((?:\{z\})?)$')
+
+
+def parse(form):
+    """The Insn of a Form (its assembler template, AT&T order)."""
+    text = form.asm.replace('{evex} ', '')
+    mn, _, rest = text.partition(' ')
+    ops, mask, zero = [], None, False
+    for o in (x.strip() for x in rest.split(',')):
+        m = OP_RE.match(o)
+        if not m:
+            raise ModelError(f'{form.name}: operand {o!r}')
+        v, vn, kn, mem, bc, slot, d32, imm, km, z = m.groups()
+        if v:
+            ops.append(Op('v', int(vn), {'x': 16, 'y': 32, 'z': 64}[v]))
+        elif kn:
+            ops.append(Op('k', int(kn)))
+        elif mem:
+            ops.append(Op('m', bcst=int(bc or 0)))
+        elif slot:
+            ops.append(Op('g', SLOTS.index(slot), 4 if d32 else 8))
+        else:
+            ops.append(Op('i', int(imm)))
+        if km:
+            mask = int(km[3])
+        zero = zero or bool(z)
+    return Insn(mn, tuple(reversed(ops)), mask, zero, form.disp or 0,
+                form.scale, form.feature)
+
+
+# ---- state -----------------------------------------------------------
+
+@dataclasses.dataclass
+class State:
+    """Input of a case.  z: {n: 512-bit int} (the registers the form
+    names), k: 8 ints, gpr: 4 ints (slots A, B, P, I), mem: the bytes of
+    the memory operand that lie in the scratch page, from max(off, 0);
+    scratch: the page's address (so that the model computes the operand's
+    offset from P, I, disp and scale itself)."""
+    z: dict
+    k: list
+    gpr: list
+    flags: int
+    mxcsr: int
+    off: int = 0
+    mem: bytes = b''
+    scratch: int = 0
+
+
+@dataclasses.dataclass
+class Outcome:
+    """Expected output: exc None or 'UD'/'GP'/'PF'; z, k: the registers
+    the instruction writes (full values); gpr, flags, mxcsr; mem: {offset
+    in the scratch page: byte} written."""
+    exc: object = None
+    z: dict = dataclasses.field(default_factory=dict)
+    k: dict = dataclasses.field(default_factory=dict)
+    gpr: list = None
+    flags: int = 0
+    mxcsr: int = 0
+    mem: dict = dataclasses.field(default_factory=dict)
+
+
+class Memory:
+    """The scratch page [0, PAGE) between two guard pages.  Reads and
+    writes of whole elements; an element with a byte outside the page
+    faults (#PF).  Writes are collected and applied by the caller only if
+    the instruction completes."""
+
+    def __init__(self, st):
+        self.base = max(st.off, 0)
+        self.data = st.mem
+        self.writes = {}
+
+    def read(self, off, n):
+        if off < 0 or off + n > PAGE:
+            raise Fault('PF')
+        lo = off - self.base
+        if lo < 0 or lo + n > len(self.data):
+            raise ModelError(f'read of [{off}, {off + n}) outside the '
+                             'operand bytes the trace gives')
+        return int.from_bytes(self.data[lo:lo + n], 'little')
+
+    def write(self, off, n, value):
+        if off < 0 or off + n > PAGE:
+            raise Fault('PF')
+        for i in range(n):
+            self.writes[off + i] = value >> (8 * i) & 0xff
+
+
+def emask(es):
+    return (1 << (8 * es)) - 1
+
+
+def elem(v, es, j):
+    return v >> (8 * es * j) & emask(es)
+
+
+def lanes(nelem, es, active):
+    """The bit mask of the active elements among nelem of es bytes."""
+    out, e = 0, emask(es)
+    for j in range(nelem):
+        if active[j]:
+            out |= e << (8 * es * j)
+    return out
+
+
+class Ctx:
+    """One evaluation: the input state and what the instruction does."""
+
+    def __init__(self, insn, st):
+        self.i, self.st = insn, st
+        self.out = Outcome(gpr=list(st.gpr), flags=st.flags,
+                           mxcsr=st.mxcsr)
+        self.mem = Memory(st)
+
+    def z(self, n):
+        if n not in self.st.z:
+            raise ModelError(f'zmm{n} is not in the input')
+        return self.st.z[n]
+
+    def active(self, nelem):
+        """Per element: is it written (no mask, or its k bit set)?"""
+        if self.i.mask is None:
+            return [True] * nelem
+        k = self.st.k[self.i.mask]
+        return [bool(k >> j & 1) for j in range(nelem)]
+
+    def offset(self):
+        """The memory operand's offset from the scratch page (mod 2^64)."""
+        g = self.st.gpr
+        ea = (g[2] + (g[3] * self.i.scale if self.i.scale else 0) +
+              self.i.disp) & ONES64
+        off = (ea - self.st.scratch) & ONES64
+        off = off - (1 << 64) if off >> 63 else off
+        if off != self.st.off:
+            raise ModelError(f'operand at scratch{off:+d}, the trace says '
+                             f'{self.st.off:+d}')
+        return off
+
+    def check_align(self, align):
+        if align > 1 and self.offset() % align:
+            raise Fault('GP')
+
+    def vwrite(self, dst, es, values, active, merge=None):
+        """Write elements to vector dst (values: list, None where masked
+        off); masked-off elements come from merge (default: dst's old
+        value) or are zeroed ({z}); bits from VL up are zeroed."""
+        nelem = dst.size // es
+        new = 0
+        for j in range(nelem):
+            if active[j]:
+                new |= values[j] << (8 * es * j)
+        keep = lanes(nelem, es, [not a for a in active])
+        if not self.i.zero:
+            old = self.z(dst.n) if merge is None else merge
+            new |= old & keep
+        self.out.z[dst.n] = new
+
+    def velems(self, op, es, nelem, active):
+        """Source elements of a vector, memory or broadcast operand; the
+        masked-off ones of memory are not read (fault suppression)."""
+        if op.kind == 'v':
+            v = self.z(op.n)
+            return [elem(v, es, j) for j in range(nelem)]
+        off = self.offset()
+        if op.bcst:
+            # choice: the element is read if any destination element is
+            # active (SDM 2.8: no fault when every element is masked off)
+            x = self.mem.read(off, es) if any(active) else 0
+            return [x] * nelem
+        return [self.mem.read(off + es * j, es) if active[j] else None
+                for j in range(nelem)]
+
+
+# ---- semantics -------------------------------------------------------
+
+PACKED = {'vmovups': (4, 0), 'vmovupd': (8, 0), 'vmovaps': (4, 1),
+          'vmovapd': (8, 1), 'vmovdqu8': (1, 0), 'vmovdqu16': (2, 0),
+          'vmovdqu32': (4, 0), 'vmovdqu64': (8, 0), 'vmovdqa32': (4, 1),
+          'vmovdqa64': (8, 1)}
+
+
+def sem_packed_move(c, es, aligned):
+    dst, src = c.i.ops
+    vl = (dst if dst.kind == 'v' else src).size
+    nelem = vl // es
+    act = c.active(nelem)
+    if aligned and 'm' in (dst.kind, src.kind):
+        c.check_align(vl)
+    if dst.kind == 'v':
+        c.vwrite(dst, es, c.velems(src, es, nelem, act), act)
+    else:
+        off, v = c.offset(), c.z(src.n)
+        for j in range(nelem):
+            if act[j]:
+                c.mem.write(off + es * j, es, elem(v, es, j))
+
+
+def sem_movs(c, es):
+    """VMOVSS/VMOVSD: the mask applies to element 0 only."""
+    act = c.active(1)[0]
+    ops = c.i.ops
+    if ops[0].kind == 'm':
+        if act:
+            c.mem.write(c.offset(), es, elem(c.z(ops[1].n), es, 0))
+        return
+    dst = ops[0]
+    if ops[1].kind == 'm':
+        low = c.mem.read(c.offset(), es) if act else None
+        upper = 0                               # DEST[MAXVL-1:es] := 0
+    else:
+        low = elem(c.z(ops[2].n), es, 0) if act else None
+        upper = c.z(ops[1].n) & ((1 << 128) - 1) & ~emask(es)
+    if low is None:
+        low = 0 if c.i.zero else elem(c.z(dst.n), es, 0)
+    c.out.z[dst.n] = upper | low
+
+
+def sem_movdq(c, es):
+    """VMOVD/VMOVQ: GPR, memory and (VMOVQ) xmm sources; no masking."""
+    dst, src = c.i.ops
+    if dst.kind == 'g':
+        c.out.gpr[dst.n] = elem(c.z(src.n), es, 0)     # zero-extended
+    elif dst.kind == 'm':
+        c.mem.write(c.offset(), es, elem(c.z(src.n), es, 0))
+    elif src.kind == 'g':
+        c.out.z[dst.n] = c.st.gpr[src.n] & emask(es)
+    elif src.kind == 'm':
+        c.out.z[dst.n] = c.mem.read(c.offset(), es)
+    else:
+        c.out.z[dst.n] = elem(c.z(src.n), es, 0)
+
+
+KW = {'b': 1, 'w': 2, 'd': 4, 'q': 8}
+KLOGIC = {
+    'kand': lambda a, b: a & b,
+    'kandn': lambda a, b: ~a & b,               # (NOT SRC1) AND SRC2
+    'kor': lambda a, b: a | b,
+    'kxor': lambda a, b: a ^ b,
+    'kxnor': lambda a, b: ~(a ^ b),
+    'kadd': lambda a, b: a + b,
+}
+
+
+def sem_k(c):
+    mn, ops = c.i.mn, c.i.ops
+    if mn.startswith('kunpck'):
+        half = {'bw': 8, 'wd': 16, 'dq': 32}[mn[6:]]
+        s1, s2 = c.st.k[ops[1].n], c.st.k[ops[2].n]
+        h = (1 << half) - 1
+        c.out.k[ops[0].n] = (s1 & h) << half | (s2 & h)
+        return
+    nb = KW[mn[-1]]
+    wm, base = emask(nb), mn[:-1]
+    if base == 'kmov':
+        dst, src = ops
+        if src.kind == 'k':
+            v = c.st.k[src.n]
+        elif src.kind == 'g':
+            v = c.st.gpr[src.n]
+        else:
+            v = c.mem.read(c.offset(), nb)
+        v &= wm
+        if dst.kind == 'k':
+            c.out.k[dst.n] = v
+        elif dst.kind == 'g':
+            c.out.gpr[dst.n] = v            # a 32-bit GPR write zero-extends
+        else:
+            c.mem.write(c.offset(), nb, v)
+    elif base in KLOGIC:
+        c.out.k[ops[0].n] = KLOGIC[base](c.st.k[ops[1].n],
+                                         c.st.k[ops[2].n]) & wm
+    elif base == 'knot':
+        c.out.k[ops[0].n] = ~c.st.k[ops[1].n] & wm
+    elif base in ('kshiftl', 'kshiftr'):
+        count, src = ops[2].n & 0xff, c.st.k[ops[1].n] & wm
+        if count > 8 * nb - 1:
+            v = 0
+        else:
+            v = src << count if base == 'kshiftl' else src >> count
+        c.out.k[ops[0].n] = v & wm
+    elif base in ('kortest', 'ktest'):
+        s1, s2 = c.st.k[ops[0].n] & wm, c.st.k[ops[1].n] & wm
+        if base == 'kortest':
+            zf, cf = (s1 | s2) == 0, (s1 | s2) == wm
+        else:
+            zf, cf = (s1 & s2) == 0, (s2 & ~s1 & wm) == 0
+        c.out.flags = (c.st.flags & ~FLAGS_OUT) | (ZF if zf else 0) | \
+            (CF if cf else 0)
+    else:
+        raise ModelError(f'no model for {mn}')
+
+
+def sem_blend(c, es):
+    dst, src1, src2 = c.i.ops
+    nelem = dst.size // es
+    act = c.active(nelem)
+    c.vwrite(dst, es, c.velems(src2, es, nelem, act), act,
+             merge=c.z(src1.n))
+
+
+def sem_padd(c, es):
+    dst, src1, src2 = c.i.ops
+    nelem = dst.size // es
+    act = c.active(nelem)
+    a = c.z(src1.n)
+    b = c.velems(src2, es, nelem, act)
+    c.vwrite(dst, es, [(elem(a, es, j) + b[j]) & emask(es) if act[j]
+                       else None for j in range(nelem)], act)
+
+
+def sem_broadcast(c, es, size):
+    """VPBROADCASTD/Q, VBROADCASTSS/SD (size = es) and VBROADCAST*32X4 /
+    *64X4 (size 16/32): DEST element j takes source element j mod
+    (size/es)."""
+    dst, src = c.i.ops
+    nelem, per = dst.size // es, size // es
+    act = c.active(nelem)
+    if src.kind == 'v':
+        tup = [elem(c.z(src.n), es, i) for i in range(per)]
+    elif src.kind == 'g':
+        tup = [c.st.gpr[src.n] & emask(es)]
+    else:
+        off = c.offset()
+        # choice: a source element is read if an active destination
+        # element takes it
+        tup = [c.mem.read(off + es * i, es)
+               if any(act[j] for j in range(i, nelem, per)) else None
+               for i in range(per)]
+    c.vwrite(dst, es, [tup[j % per] if act[j] else None
+                       for j in range(nelem)], act)
+
+
+def semantics(c):
+    mn = c.i.mn
+    if mn in PACKED:
+        return sem_packed_move(c, *PACKED[mn])
+    if mn in ('vmovss', 'vmovsd'):
+        return sem_movs(c, 4 if mn == 'vmovss' else 8)
+    if mn in ('vmovd', 'vmovq'):
+        return sem_movdq(c, 4 if mn == 'vmovd' else 8)
+    if mn.startswith('k'):
+        return sem_k(c)
+    if mn in ('vblendmps', 'vpblendmd'):
+        return sem_blend(c, 4)
+    if mn in ('vblendmpd', 'vpblendmq'):
+        return sem_blend(c, 8)
+    if mn in ('vpaddd', 'vpaddq'):
+        return sem_padd(c, 4 if mn == 'vpaddd' else 8)
+    m = re.match(r'v(?:p?broadcast(ss|sd|d|q)|broadcast[fi](32|64)x(\d))$',
+                 mn)
+    if m:
+        if m.group(1):
+            es = 4 if m.group(1) in ('ss', 'd') else 8
+            return sem_broadcast(c, es, es)
+        es = int(m.group(2)) // 8
+        return sem_broadcast(c, es, es * int(m.group(3)))
+    raise ModelError(f'no model for {mn}')
+
+
+def model(insn, st, features=ALL_FEATURES):
+    """The expected Outcome of insn on the input state st."""
+    if not set(insn.feature.split('+')) <= set(features):
+        return Outcome(exc='UD', gpr=list(st.gpr), flags=st.flags,
+                       mxcsr=st.mxcsr)
+    c = Ctx(insn, st)
+    try:
+        semantics(c)
+    except Fault as f:
+        return Outcome(exc=str(f), gpr=list(st.gpr), flags=st.flags,
+                       mxcsr=st.mxcsr)
+    c.out.mem = c.mem.writes
+    return c.out
+
+
+# ---- traces (diff.c --trace) -------------------------------------------
+
+def hexint(h):
+    return int.from_bytes(bytes.fromhex(h), 'little')
+
+
+def parse_fields(words):
+    d = {}
+    for w in words:
+        key, _, val = w.partition('=')
+        d[key] = val
+    return d
+
+
+def parse_input(words, scratch):
+    d = parse_fields(words)
+    z = {int(k[1:]): hexint(v) for k, v in d.items()
+         if k.startswith('z')}
+    return State(z=z, k=[int(x, 16) for x in d['k'].split(',')],
+                 gpr=[int(x, 16) for x in d['g'].split(',')],
+                 flags=int(d['f'], 16), mxcsr=int(d['x'], 16),
+                 off=int(d['off']), mem=bytes.fromhex(d.get('m', '')),
+                 scratch=scratch)
+
+
+def parse_output(words):
+    """{'sig': (sig, code, at)} or {'gpr', 'flags', 'mxcsr', 'z', 'k'},
+    and 'mem': {offset: byte}."""
+    out = {'z': {}, 'k': {}, 'mem': {}}
+    for w in words:
+        key, _, val = w.partition('=')
+        if key == 'sig':
+            out['sig'] = tuple(int(x) for x in val.split(','))
+        elif key == 'g':
+            out['gpr'] = [int(x, 16) for x in val.split(',')]
+        elif key == 'f':
+            out['flags'] = int(val, 16)
+        elif key == 'x':
+            out['mxcsr'] = int(val, 16)
+        elif key[0] == 'z':
+            out['z'][int(key[1:])] = hexint(val)
+        elif key[0] == 'k':
+            out['k'][int(key[1:])] = int(val, 16)
+        elif key[0] == 'M':
+            for i, b in enumerate(bytes.fromhex(val)):
+                out['mem'][int(key[1:]) + i] = b
+    return out
+
+
+SIGILL, SIGSEGV, SI_KERNEL = 4, 11, 0x80
+
+
+def exc_name(sig):
+    """What diff.c's digest distinguishes of a signal (sig, code, at)."""
+    s, code, at = sig
+    name = {SIGILL: 'UD', SIGSEGV: 'GP' if code == SI_KERNEL else 'PF'}
+    return name.get(s, f'signal {s}') + ('' if at == 0 else
+                                         f' at insn{at:+d}')
+
+
+def zhex(v):
+    return '_'.join(f'{v >> (64 * i) & ONES64:016x}'
+                    for i in reversed(range(8)))
+
+
+def differences(st, exp, got):
+    """The fields where the actual output got differs from the Outcome
+    exp of input st, as text."""
+    diff = []
+    g_exc = exc_name(got['sig']) if 'sig' in got else None
+    if exp.exc != g_exc:
+        diff.append(f'exception: expected {exp.exc or "none"}, got '
+                    f'{g_exc or "none"}')
+    if exp.exc is None and g_exc is None:
+        for i in range(4):
+            if exp.gpr[i] != got['gpr'][i]:
+                diff.append(f'GPR slot {SLOTS[i]}: expected '
+                            f'{exp.gpr[i]:016x}, got {got["gpr"][i]:016x}')
+        if (exp.flags ^ got['flags']) & FLAGS_OUT:
+            diff.append(f'RFLAGS (& {FLAGS_OUT:#x}): expected '
+                        f'{exp.flags & FLAGS_OUT:#x}, got '
+                        f'{got["flags"] & FLAGS_OUT:#x}')
+        if (exp.mxcsr ^ got['mxcsr']) & ~MXCSR_DE:
+            diff.append(f'MXCSR: expected {exp.mxcsr:#x}, got '
+                        f'{got["mxcsr"]:#x}')
+        want = {n: v for n, v in exp.z.items() if v != st.z.get(n)}
+        for n in sorted(set(want) | set(got['z'])):
+            if want.get(n) != got['z'].get(n):
+                w = zhex(want[n]) if n in want else 'unchanged'
+                g = zhex(got['z'][n]) if n in got['z'] else 'unchanged'
+                diff.append(f'zmm{n}: expected {w}, got {g}' +
+                            (f' (input {zhex(st.z[n])})' if n in st.z
+                             else ''))
+        want = {n: v for n, v in exp.k.items() if v != st.k[n]}
+        for n in sorted(set(want) | set(got['k'])):
+            if want.get(n) != got['k'].get(n):
+                w = f'{want[n]:016x}' if n in want else 'unchanged'
+                g = f'{got["k"][n]:016x}' if n in got['k'] else 'unchanged'
+                diff.append(f'k{n}: expected {w}, got {g} (input '
+                            f'{st.k[n]:016x})')
+    base = max(st.off, 0)
+    old = {base + i: b for i, b in enumerate(st.mem)}
+    want = {o: b for o, b in exp.mem.items() if old.get(o) != b}
+    if want != got['mem']:
+        offs = sorted(set(want) | set(got['mem']))
+        diff.append(
+            f'memory [{offs[0]}, {offs[-1] + 1}) of the scratch page: '
+            f'expected {mem_text(want, old, offs)}, got '
+            f'{mem_text(got["mem"], old, offs)}')
+    return diff
+
+
+def mem_text(writes, old, offs):
+    if not writes:
+        return 'unchanged'
+    return ''.join(f'{writes[o]:02x}' if o in writes else '..'
+                   for o in range(offs[0], offs[-1] + 1))
+
+
+def compare(lines, names=None, features=ALL_FEATURES):
+    """Check the output of diff.c --trace against the model.  Yields
+    (form, case, input State, Outcome, differences) for every case that
+    differs; returns through StopIteration nothing.  names: the forms to
+    check (None: all in the trace)."""
+    form = insn = None
+    cache = {}
+    for line in lines:
+        if line.startswith('AVX512-TRACE: form '):
+            w = line.split()
+            name, scratch = w[2], int(w[3].split('=')[1], 16)
+            form = FORMS.get(name) if names is None or name in names \
+                else None
+            if form:
+                if name not in cache:
+                    cache[name] = parse(form)
+                insn = cache[name]
+            continue
+        if form is None or line[:2] not in ('I ', 'O '):
+            continue
+        words = line.split()
+        if words[0] == 'I':
+            case, st = int(words[1]), parse_input(words[2:], scratch)
+            continue
+        exp = model(insn, st, features)
+        diff = differences(st, exp, parse_output(words[2:]))
+        yield form, case, st, exp, diff
+
+
+def state_text(insn, st):
+    """The input state of a case, as far as the form uses it."""
+    lines = [f'zmm{n} {zhex(v)}' for n, v in sorted(st.z.items())]
+    lines.append('k0-k7 ' + ' '.join(f'{x:x}' for x in st.k))
+    lines.append('GPR slots ' + ' '.join(
+        f'{s}={v:016x}' for s, v in zip(SLOTS, st.gpr)) +
+        f' RFLAGS={st.flags:#x} MXCSR={st.mxcsr:#x}')
+    if any(o.kind == 'm' for o in insn.ops):
+        lines.append(f'memory operand at scratch{st.off:+d}: '
+                     f'{st.mem.hex() or "(in a guard page)"}')
+    return lines
+
+
+# ---- self-check ----------------------------------------------------------
+
+F32 = [0, 0x80000000, 0x7f800000, 0x7fc00000, 0x7fa00000, 1, 0x3f800000]
+INTS = [0, 1, ONES64, 0x80, 0x8000, 0x80000000, 1 << 63, 0x7fffffff]
+
+
+def rand_lane(r):
+    kind = r.randrange(4)
+    if kind == 0:
+        return r.getrandbits(64)
+    if kind == 1:
+        return r.choice(F32) | r.choice(F32) << 32
+    if kind == 2:
+        return r.choice(INTS)
+    return r.getrandbits(8)
+
+
+def rand_mask(r):
+    return r.choice([0, ONES64, 1 << r.randrange(64), 1 << r.randrange(16),
+                     (1 << r.randrange(64)) - 1, r.getrandbits(64),
+                     r.getrandbits(64)])
+
+
+def rand_state(r, insn, form, place=None):
+    """A random input for insn, with the memory operand placed inside
+    the page, across either edge or in a guard page; scratch is 0."""
+    z = {}
+    for n in {o.n for o in insn.ops if o.kind == 'v'}:
+        z[n] = sum(rand_lane(r) << (64 * i) for i in range(8))
+    st = State(z=z, k=[rand_mask(r) for _ in range(8)],
+               gpr=[r.getrandbits(64) for _ in range(4)],
+               flags=(r.getrandbits(12) & FLAGS_OUT) | 2,
+               mxcsr=0x1f80 | r.randrange(4) << 13)
+    if form.size:
+        size, es = form.size, form.esize
+        place = place or r.choice(['in', 'in', 'hi', 'lo', 'guard'])
+        if place == 'in' or size == es and place in ('hi', 'lo'):
+            off = r.randrange(0, PAGE - size + 1)
+        elif place == 'hi':
+            off = PAGE - es * r.randrange(1, size // es)
+        elif place == 'lo':
+            off = -es * r.randrange(1, size // es)
+        else:
+            off = r.choice([PAGE, -PAGE]) + r.randrange(0, PAGE - size)
+        if form.align > 1:
+            off -= off % form.align
+        st.off = off
+        lo, hi = max(off, 0), min(off + size, PAGE)
+        st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
+        st.gpr[3] = r.randrange(16) - 8 & ONES64
+        st.gpr[2] = (off - insn.disp - (st.gpr[3] - (1 << 64) if
+                                        st.gpr[3] >> 63 else st.gpr[3]) *
+                     insn.scale) & ONES64
+    return st
+
+
+def kbits(v, nb):
+    """A mask as a list of bits, LSB first (the second formulation of the
+    K-instructions)."""
+    return [v >> i & 1 for i in range(8 * nb)]
+
+
+def kval(bits):
+    return sum(b << i for i, b in enumerate(bits))
+
+
+def k_reference(mn, a, b, imm):
+    """Bit-list formulation of the K-instructions: (result, zf, cf) for
+    SRC1 = a, SRC2 = b (Intel order)."""
+    if mn.startswith('kunpck'):
+        half = {'bw': 1, 'wd': 2, 'dq': 4}[mn[6:]]
+        return kval(kbits(b, half) + kbits(a, half)), None, None
+    nb = KW[mn[-1]]
+    x, y, base = kbits(a, nb), kbits(b, nb), mn[:-1]
+    if base == 'kadd':
+        carry, r = 0, []
+        for p, q in zip(x, y):
+            r.append(p ^ q ^ carry)
+            carry = (p & q) | (carry & (p ^ q))
+        return kval(r), None, None
+    if base == 'kshiftl':
+        r = ([0] * imm + x)[:len(x)] if imm < len(x) else [0] * len(x)
+        return kval(r), None, None
+    if base == 'kshiftr':
+        r = (x[imm:] + [0] * imm) if imm < len(x) else [0] * len(x)
+        return kval(r), None, None
+    if base == 'kortest':
+        o = [p | q for p, q in zip(x, y)]
+        return None, all(v == 0 for v in o), all(v == 1 for v in o)
+    if base == 'ktest':
+        return (None, not any(p & q for p, q in zip(x, y)),
+                not any(q and not p for p, q in zip(x, y)))
+    ops = {'kand': lambda p, q: p & q, 'kandn': lambda p, q: (1 - p) & q,
+           'kor': lambda p, q: p | q, 'kxor': lambda p, q: p ^ q,
+           'kxnor': lambda p, q: 1 - (p ^ q), 'knot': lambda p, q: 1 - p,
+           'kmov': lambda p, q: p}
+    return kval([ops[base](p, q) for p, q in zip(x, y)]), None, None
+
+
+def bytes_reference(insn, st, es, src):
+    """Masked register move, byte by byte (the second formulation of the
+    packed moves): the 64 destination bytes."""
+    dst = insn.ops[0]
+    old = st.z[dst.n].to_bytes(64, 'little')
+    new = src.to_bytes(64, 'little')
+    mask = ONES64 if insn.mask is None else st.k[insn.mask]
+    out = bytearray(64)
+    for b in range(dst.size):
+        j = b // es
+        out[b] = new[b] if mask >> j & 1 else 0 if insn.zero else old[b]
+    return int.from_bytes(out, 'little')
+
+
+def known_answers():
+    """Cases worked out by hand from the SDM's operation sections."""
+    fails = []
+
+    def kat(asm, st, what, want, **kw):
+        insn = parse(_Adhoc(asm, **kw))
+        try:
+            val = what(model(insn, st))
+        except (KeyError, ModelError) as e:
+            val = f'{type(e).__name__} {e}'
+        if val != want:
+            fails.append(f'{asm}: expected {want!r}, got {val!r}')
+
+    k = [0] * 8
+
+    def ks(**kv):
+        out = list(k)
+        for name, v in kv.items():
+            out[int(name[1:])] = v
+        return out
+
+    def stz(z, kk=None, gpr=None, flags=2, off=0, mem=b''):
+        gpr = gpr or [0] * 4
+        gpr[2] = off & ONES64           # the operand's base: scratch + off
+        return State(z=z, k=kk or list(k), gpr=gpr, flags=flags,
+                     mxcsr=0x1f80, off=off, mem=mem)
+
+    lo = 0x0f0e0d0c0b0a09080706050403020100
+    full = sum((0x40 + i) << (8 * i) for i in range(64))
+    # vmovdqu8 merge at 128 bits, k = 0x8001: bytes 0 and 15 from the
+    # source, 1-14 kept, bits 128-511 cleared
+    kat('vmovdqu8 %xmm1, %xmm2{%k3}', stz({1: full, 2: lo}, ks(k3=0x8001)),
+        lambda o: o.z[2], 0x4f0e0d0c0b0a09080706050403020140)
+    # the same with {z}: only bytes 0 and 15
+    kat('vmovdqu8 %xmm1, %xmm2{%k3}{z}',
+        stz({1: full, 2: lo}, ks(k3=0x8001)),
+        lambda o: o.z[2], 0x4f000000000000000000000000000040)
+    # vmovups zmm, all masked off: the destination is kept whole
+    kat('vmovups %zmm1, %zmm2{%k3}', stz({1: full, 2: ~full & (1 << 512) -
+                                          1}, ks(k3=0xffff0000)),
+        lambda o: o.z[2], ~full & (1 << 512) - 1)
+    # vmovupd ymm with mask bit 4 (above its 4 elements): nothing active,
+    # bits 256-511 cleared
+    st = stz({1: full, 2: full | 7}, ks(k3=0x10))
+    kat('vmovupd %ymm1, %ymm2{%k3}', st,
+        lambda o: o.z[2], (full | 7) & (1 << 256) - 1)
+    # vmovss xmm1, xmm3, xmm2 (AT&T): low dword from xmm1, 127:32 from
+    # xmm3, upper zero; masked off with {z}: low dword 0
+    kat('vmovss %xmm1, %xmm3, %xmm2', stz({1: full, 3: lo, 2: 0}),
+        lambda o: o.z[2], 0x0f0e0d0c0b0a09080706050443424140)
+    kat('vmovss %xmm1, %xmm3, %xmm2{%k1}{z}', stz({1: full, 3: lo, 2: 0}),
+        lambda o: o.z[2], 0x0f0e0d0c0b0a09080706050400000000)
+    kat('vmovsd %xmm1, %xmm3, %xmm2{%k1}', stz({1: full, 3: lo, 2: full}),
+        lambda o: o.z[2], 0x0f0e0d0c0b0a09084746454443424140)
+    # masked-off vmovss load from a guard page: no fault, 127:32 zeroed
+    kat('vmovss {M}, %xmm2{%k1}', stz({2: full}, off=PAGE),
+        lambda o: (o.exc, o.z[2]), (None, 0x43424140), disp=0)
+    kat('vmovss {M}, %xmm2{%k1}', stz({2: full}, ks(k1=1), off=PAGE),
+        lambda o: o.exc, 'PF', disp=0)
+    # vmovd to a 32-bit GPR zero-extends; vmovq from a GPR clears 511:64
+    kat('vmovd %xmm1, {A_d}', stz({1: full}, gpr=[ONES64, 0, 0, 0]),
+        lambda o: o.gpr[0], 0x43424140)
+    st = stz({1: full}, gpr=[0x1122334455667788, 0, 0, 0])
+    kat('vmovq {A}, %xmm1', st,
+        lambda o: o.z[1], 0x1122334455667788)
+    # masked store across the end of the page: elements 0-1 (8 bytes in
+    # the page) written, element 2 (in the guard page) masked off
+    kat('vmovdqu32 %xmm1, {M}{%k1}', stz({1: full}, ks(k1=0b1011),
+                                         off=PAGE - 8, mem=bytes(8)),
+        lambda o: (o.exc, o.mem), ('PF', {}), disp=0)
+    kat('vmovdqu32 %xmm1, {M}{%k1}', stz({1: full}, ks(k1=0b0011),
+                                         off=PAGE - 8, mem=bytes(8)),
+        lambda o: (o.exc, sorted(o.mem.items())),
+        (None, [(PAGE - 8 + i, 0x40 + i) for i in range(8)]), disp=0)
+    # misaligned vmovaps with an all-zero mask: #GP all the same
+    kat('vmovaps {M}, %zmm1{%k1}', stz({1: 0}, off=4, mem=bytes(64)),
+        lambda o: o.exc, 'GP', disp=0)
+    # K-instructions (AT&T order: kandn %k1, %k2, %k3 is k3 = ~k2 & k1)
+    kat('kandnw %k1, %k2, %k3', stz({}, ks(k1=0xff, k2=0x0f0f)),
+        lambda o: o.k[3], 0x00f0)
+    kat('kunpckbw %k1, %k2, %k3', stz({}, ks(k1=0x1234, k2=0x5678)),
+        lambda o: o.k[3], 0x7834)
+    st = stz({}, ks(k1=0x1_0000_0002, k2=0x3_0000_0004))
+    kat('kunpckdq %k1, %k2, %k3', st,
+        lambda o: o.k[3], 0x0000_0004_0000_0002)
+    kat('kaddb %k1, %k2, %k3', stz({}, ks(k1=0xff, k2=0x2)),
+        lambda o: o.k[3], 1)
+    kat('kshiftlw $15, %k1, %k3', stz({}, ks(k1=0xffff)),
+        lambda o: o.k[3], 0x8000)
+    kat('kshiftrq $64, %k1, %k3', stz({}, ks(k1=ONES64)),
+        lambda o: o.k[3], 0)
+    kat('knotb %k1, %k3', stz({}, ks(k1=0xfff0, k3=ONES64)),
+        lambda o: o.k[3], 0x0f)
+    kat('kmovw %k1, {A_d}', stz({}, ks(k1=0xabcdef), gpr=[ONES64, 0, 0, 0]),
+        lambda o: o.gpr[0], 0xcdef)
+    kat('kmovb {A_d}, %k1', stz({}, gpr=[0x1ff, 0, 0, 0]),
+        lambda o: o.k[1], 0xff)
+    # KORTEST: ZF and CF, OF/SF/AF/PF cleared, the rest kept
+    kat('kortestw %k1, %k2', stz({}, ks(k1=0xff00, k2=0xff), flags=0x8d7),
+        lambda o: o.flags, 0x3)
+    kat('kortestw %k1, %k2', stz({}, ks(k1=0x10000, k2=0), flags=0x2),
+        lambda o: o.flags, 0x42)
+    # KTEST (AT&T ktestw %k1, %k2: SRC1 = k2, SRC2 = k1): CF from
+    # k1 AND NOT k2
+    kat('ktestw %k1, %k2', stz({}, ks(k1=0x0f, k2=0xf0)),
+        lambda o: o.flags & FLAGS_OUT, ZF)
+    kat('ktestw %k1, %k2', stz({}, ks(k1=0x0f, k2=0xff)),
+        lambda o: o.flags & FLAGS_OUT, CF)
+    kat('ktestw %k1, %k2', stz({}, ks(k1=0xff, k2=0x0f)),
+        lambda o: o.flags & FLAGS_OUT, 0)
+    # VBLENDMPS: masked-off elements from SRC1 (AT&T: the middle operand)
+    kat('vblendmps %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: 0x44444444_33333333_22222222_11111111,
+             2: 0xdddddddd_cccccccc_bbbbbbbb_aaaaaaaa, 3: full},
+            ks(k1=0b0101)),
+        lambda o: o.z[3], 0xdddddddd_33333333_bbbbbbbb_11111111)
+    # VPADDQ {1to2} with k = 0b10 and {z}: element 1 only, wrapping
+    kat('vpaddq {M}{1to2}, %xmm2, %xmm3{%k1}{z}',
+        stz({2: (ONES64 << 64) | 5, 3: full}, ks(k1=2), off=8,
+            mem=(3).to_bytes(8, 'little')),
+        lambda o: o.z[3], 2 << 64, disp=0)
+    # broadcast from a guard page with every element masked off: no fault
+    kat('vpbroadcastd {M}, %zmm1{%k1}', stz({1: full}, ks(k1=0), off=-4),
+        lambda o: (o.exc, o.z[1]), (None, full), disp=0)
+    kat('vpbroadcastd {M}, %ymm1{%k1}', stz({1: full}, ks(k1=0x100),
+                                            off=-4),
+        lambda o: (o.exc, o.z[1]), (None, full & (1 << 256) - 1), disp=0)
+    # VBROADCASTI32X4: dword j from dword j mod 4
+    kat('vbroadcasti32x4 {M}, %ymm1', stz({1: full}, off=0,
+                                          mem=bytes(range(16))),
+        lambda o: o.z[1], lo | lo << 128, disp=0)
+    # VPBROADCASTQ from a GPR, zero masking of the odd elements
+    st = stz({1: full}, ks(k1=0x55), gpr=[7, 0, 0, 0])
+    kat('vpbroadcastq {A}, %zmm1{%k1}{z}', st,
+        lambda o: o.z[1], sum(7 << (128 * i) for i in range(4)))
+    # a form whose feature the CPU lacks raises #UD
+    insn = parse(FORMS['vmovdqu8_x_rr'])
+    if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
+        fails.append('vmovdqu8 without BW: no #UD')
+    return fails
+
+
+class _Adhoc:
+    """A form that exists only for a known answer (operand registers of
+    our choosing)."""
+
+    def __init__(self, asm, disp=None, scale=0):
+        self.name, self.asm, self.disp, self.scale = asm, asm, disp, scale
+        self.feature = 'F'
+
+
+def self_check(n):
+    """Known answers, then n random cases per form: the model must not
+    fail, and must agree with independent formulations and invariants."""
+    fails = known_answers()
+    nkat = len(fails)
+    r = random.Random(0x5eed)
+    checked = 0
+    for name, form in FORMS.items():
+        insn = parse(form)
+        for _ in range(n):
+            st = rand_state(r, insn, form)
+            try:
+                out = model(insn, st)
+                fails += invariants(name, form, insn, st, out, r)
+            except ModelError as e:
+                fails.append(f'{name}: {e}')
+            checked += 1
+    return nkat, checked, fails
+
+
+def invariants(name, form, insn, st, out, r):
+    bad = []
+    mn = insn.mn
+    ops = insn.ops
+    if out.exc is None:
+        for n, v in out.z.items():
+            vl = max(o.size for o in ops if o.kind == 'v')
+            if v >> (8 * vl):
+                bad.append(f'{name}: zmm{n} bits {8 * vl}+ not zero')
+        for n, v in out.k.items():
+            if v >> 64:
+                bad.append(f'{name}: k{n} wider than 64 bits')
+    if insn.mask is not None and out.exc is None:
+        # all-ones mask = no mask; with {z}/merge an all-zero mask keeps or
+        # clears the destination (blends: SRC1)
+        k1 = list(st.k)
+        k1[insn.mask] = ONES64
+        a = model(insn, dataclasses.replace(st, k=k1))
+        b = model(dataclasses.replace(insn, mask=None, zero=False),
+                  dataclasses.replace(st, k=k1))
+        if (a.exc, a.z, a.mem) != (b.exc, b.z, b.mem):
+            bad.append(f'{name}: all-ones mask differs from no mask')
+    if insn.mask is not None and ops[0].kind == 'v':
+        k0 = list(st.k)
+        k0[insn.mask] = 0
+        a = model(insn, dataclasses.replace(st, k=k0))
+        dst = ops[0]
+        if mn in ('vmovss', 'vmovsd'):
+            pass
+        elif a.exc is not None:
+            if not (form.align > 1 and st.off % form.align):
+                bad.append(f'{name}: faults ({a.exc}) with no element '
+                           'active')
+        else:
+            keep = (st.z[ops[1].n] if mn.startswith(('vblendm', 'vpblendm'))
+                    else st.z[dst.n]) & (1 << (8 * dst.size)) - 1
+            if a.z[dst.n] != (0 if insn.zero else keep):
+                bad.append(f'{name}: all masked off changes the '
+                           'destination')
+    if mn in PACKED and ops[0].kind == 'v' and ops[1].kind == 'v':
+        es = PACKED[mn][0]
+        ref = bytes_reference(insn, st, es, st.z[ops[1].n])
+        if out.z[ops[0].n] != ref:
+            bad.append(f'{name}: differs from the bytewise formulation')
+    if mn in PACKED and form.size and out.exc is None:
+        # the same operation with the operand moved into the page and
+        # garbage in the masked-off elements gives the same register or
+        # memory result (fault suppression changes nothing else)
+        es = PACKED[mn][0]
+        act = (ONES64 if insn.mask is None else st.k[insn.mask])
+        if ops[0].kind == 'v':
+            base = max(st.off, 0)
+            buf = bytearray(r.getrandbits(8) for _ in range(form.size))
+            for j in range(form.size // es):
+                if act >> j & 1:
+                    for b in range(es):
+                        buf[j * es + b] = st.mem[st.off + j * es + b - base]
+            moved = dataclasses.replace(st, off=1024 - 1024 % form.align,
+                                        mem=bytes(buf))
+            moved.gpr = list(st.gpr)
+            moved.gpr[2] = (st.gpr[2] + moved.off - st.off) & ONES64
+            m = model(insn, moved)
+            if m.z != out.z:
+                bad.append(f'{name}: fault suppression: the moved operand '
+                           'gives another result')
+    if mn.startswith('k'):
+        ref_mn = mn
+        a = b = 0
+        imm = 0
+        if mn.startswith(('kmov',)) and ops[1].kind == 'k' and \
+                ops[0].kind == 'k':
+            a = st.k[ops[1].n]
+        elif mn.startswith(('kortest', 'ktest')):
+            a, b = st.k[ops[0].n], st.k[ops[1].n]
+        elif mn.startswith(('kshift', 'knot')):
+            a = st.k[ops[1].n]
+            imm = ops[2].n if len(ops) > 2 else 0
+        elif len(ops) == 3:
+            a, b = st.k[ops[1].n], st.k[ops[2].n]
+        else:
+            ref_mn = None
+        if ref_mn:
+            val, zf, cf = k_reference(ref_mn, a, b, imm)
+            if val is not None and out.k.get(ops[0].n) != val:
+                bad.append(f'{name}: differs from the bit-list formulation')
+            if zf is not None and out.flags != (
+                    st.flags & ~FLAGS_OUT | (ZF if zf else 0) |
+                    (CF if cf else 0)):
+                bad.append(f'{name}: flags differ from the bit-list '
+                           'formulation')
+    if out.exc is None and mn not in ('kortestb', 'kortestw', 'kortestd',
+                                      'kortestq', 'ktestb', 'ktestw',
+                                      'ktestd', 'ktestq'):
+        if out.flags != st.flags or out.mxcsr != st.mxcsr:
+            bad.append(f'{name}: RFLAGS or MXCSR changed')
+    if out.exc is not None and (out.z or out.k or out.mem):
+        bad.append(f'{name}: a fault with results')
+    if out.exc is None and not (form.flags & STORE) and out.mem:
+        bad.append(f'{name}: writes memory')
+    if out.exc is None and form.flags & STORE and insn.mask is None and \
+            len(out.mem) != form.size:
+        bad.append(f'{name}: unmasked store of {len(out.mem)} bytes')
+    return bad
+
+
+def main(argv):
+    if len(argv) >= 1 and argv[0] == '--self-check':
+        n = int(argv[1]) if len(argv) > 1 else 200
+        nkat, checked, fails = self_check(n)
+        for f in fails[:50]:
+            print(f'MODEL: FAIL {f}')
+        print(f'MODEL: {"FAIL" if fails else "PASS"} self-check forms='
+              f'{len(FORMS)} random-cases={checked} known-answers-failed='
+              f'{nkat} failures={len(fails)}')
+        return 1 if fails else 0
+    if len(argv) >= 2 and argv[0] == '--compare':
+        names = set(argv[2:]) or None
+        n = bad = 0
+        with open(argv[1], encoding='utf-8') as fh:
+            for form, case, st, exp, diff in compare(fh, names):
+                n += 1
+                if diff:
+                    bad += 1
+                    if bad <= 20:
+                        print(f'MODEL: FAIL {form.name} case {case}: ' +
+                              '; '.join(diff))
+        print(f'MODEL: {"FAIL" if bad else "PASS"} compare cases={n} '
+              f'differ={bad}')
+        return 1 if bad else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
+
+
+# the flags the forms carry that matter here (imported for the test)
+__all__ = ['BCST', 'MASKED', 'STORE', 'FORMS', 'GROUPS', 'compare',
+           'model', 'parse', 'state_text']
