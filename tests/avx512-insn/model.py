@@ -598,9 +598,9 @@ def mem_text(writes, old, offs):
 
 def compare(lines, names=None, features=ALL_FEATURES):
     """Check the output of diff.c --trace against the model.  Yields
-    (form, case, input State, Outcome, differences) for every case that
-    differs; returns through StopIteration nothing.  names: the forms to
-    check (None: all in the trace)."""
+    (form, case, input State, expected Outcome, actual output (see
+    parse_output), differences as text) for every case of the forms in
+    names (None: all in the trace)."""
     form = insn = None
     cache = {}
     for line in lines:
@@ -621,8 +621,8 @@ def compare(lines, names=None, features=ALL_FEATURES):
             case, st = int(words[1]), parse_input(words[2:], scratch)
             continue
         exp = model(insn, st, features)
-        diff = differences(st, exp, parse_output(words[2:]))
-        yield form, case, st, exp, diff
+        got = parse_output(words[2:])
+        yield form, case, st, exp, got, differences(st, exp, got)
 
 
 def state_text(insn, st):
@@ -1041,7 +1041,7 @@ def main(argv):
         names = set(argv[2:]) or None
         n = bad = 0
         with open(argv[1], encoding='utf-8') as fh:
-            for form, case, st, exp, diff in compare(fh, names):
+            for form, case, st, exp, _, diff in compare(fh, names):
                 n += 1
                 if diff:
                     bad += 1
