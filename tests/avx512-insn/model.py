@@ -987,6 +987,19 @@ def invariants(name, form, insn, st, out, r):
             if m.z != out.z:
                 bad.append(f'{name}: fault suppression: the moved operand '
                            'gives another result')
+    dst = ops[0]
+    if out.exc is None and dst.kind == 'v' and dst.size > 16 and \
+            not re.search(r'x\d$', mn):
+        # elementwise: the same at 128 bits is the low 128 bits, with
+        # the same mask and operand (which then cannot fault either)
+        narrow = dataclasses.replace(insn, ops=tuple(
+            dataclasses.replace(o, size=16) if o.kind == 'v' and
+            o.size == dst.size else o for o in ops))
+        n128 = model(narrow, st)
+        if n128.exc is not None or \
+                n128.z[dst.n] != out.z[dst.n] & ((1 << 128) - 1):
+            bad.append(f'{name}: at 128 bits not the low 128 bits '
+                       f'({n128.exc})')
     if mn.startswith('k'):
         ref_mn = mn
         a = b = 0
