@@ -19,6 +19,10 @@ variant (R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
      with qemu-x86_64's under a CPU with AVX-512 forced on, and the APX
      variants with the legacy ones within QEMU; the
      selftest group checks the harness itself the same way, host vs QEMU;
+  3b. checks QEMU's result of every case (diff.c --trace) of the forms of
+     MODEL_GROUPS that model_implemented() accepts against model.py, the
+     SDM's semantics, whatever the host CPU (and, on an AVX-512 host,
+     reports the model against the CPU);
   4. checks that every form raises #UD under CPUs without AVX-512 (-cpu
      max,avx512f=off, a named model without it) and that the raw #UD cases
      raise #UD under the forced CPU.
