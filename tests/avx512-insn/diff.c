@@ -68,7 +68,7 @@ enum { SLOT_A, SLOT_B, SLOT_P, SLOT_I, NSLOT };
 /* form flags, as in forms_common.py */
 enum {
     MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
-    MISALIGN = 0x20,            /* selftest: sometimes misalign (#GP) */
+    MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
     "move", "kmask", "masked", "selftest"

@@ -18,6 +18,7 @@ STORE = 0x2      # memory destination
 BCST = 0x4       # embedded broadcast {1toN}
 ALIGNED = 0x8    # memory operand must be aligned to its size
 FAULTY = 0x10    # place the memory operand across a guard page often
+MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
 
 
 class Form:

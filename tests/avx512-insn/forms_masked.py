@@ -9,8 +9,8 @@ stores whose memory operand diff.c often places across the edge of the
 scratch buffer or entirely inside a PROT_NONE guard page: a masked-off
 element must not fault (memory fault suppression), an active one must.
 """
-from forms_common import (Form, BCST, FAULTY, MASKED, STORE, WIDTHS,
-                          disp_for, mask_suffix, scale_for, vregs)
+from forms_common import (Form, BCST, FAULTY, MASKED, MISALIGN, STORE,
+                          WIDTHS, disp_for, mask_suffix, scale_for, vregs)
 
 FORMS = []
 MASKS = ('', 'm', 'z')
@@ -93,12 +93,13 @@ for mn, es, aligned in (('vmovdqu8', 1, 0), ('vmovdqu16', 2, 0),
         d, s, _ = vregs(k)
         mem = dict(scale=scale_for(k), size=vl, esize=es, n=vl,
                    align=vl if aligned else 1)
+        extra = MISALIGN if aligned else 0
         for mask in ('m', 'z'):
             add(f'mls_{mn}_{w}_ld{mask}',
                 f'{mn} {{M}}, %{w}mm{d}{mask_suffix(mask, k)}', mask,
-                feature=vl_feature(feat, vl), disp=disp_for(k + 6, vl),
-                **mem)
+                feature=vl_feature(feat, vl), flags=extra,
+                disp=disp_for(k + 6, vl), **mem)
         add(f'mls_{mn}_{w}_st', f'{mn} %{w}mm{s}, {{M}}{mask_suffix("m", k)}',
-            'm', feature=vl_feature(feat, vl), flags=STORE,
+            'm', feature=vl_feature(feat, vl), flags=STORE | extra,
             disp=disp_for(k + 2, vl), **mem)
         k += 1

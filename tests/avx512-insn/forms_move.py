@@ -8,8 +8,8 @@ register form) and VMOVD/Q.  Tuple FVM (disp8*N with N = vector length)
 for the packed rows, T1S (N = element size) for the scalar ones.
 {evex} makes GNU as use EVEX where VEX would do.
 """
-from forms_common import (Form, FAULTY, MASKED, STORE, WIDTHS, disp_for,
-                          mask_suffix, scale_for, vregs)
+from forms_common import (Form, FAULTY, MASKED, MISALIGN, STORE, WIDTHS,
+                          disp_for, mask_suffix, scale_for, vregs)
 
 FORMS = []
 
@@ -35,6 +35,7 @@ for mn, es, feat, aligned in PACKED:
             d, s, _ = vregs(k)
             ms = mask_suffix(mask, k)
             flags = MASKED if mask else 0
+            mflags = flags | (MISALIGN if aligned else 0)
             mem = dict(disp=disp_for(k, vl), scale=scale_for(k), size=vl,
                        esize=es, n=vl, align=vl if aligned else 1)
             add(f'{mn}_{w}_rr{mask}',
@@ -42,13 +43,13 @@ for mn, es, feat, aligned in PACKED:
                 feature=feature, flags=flags)
             add(f'{mn}_{w}_ld{mask}',
                 f'{{evex}} {mn} {{M}}, %{w}mm{d}{ms}',
-                feature=feature, flags=flags, **mem)
+                feature=feature, flags=mflags, **mem)
             if mask != 'z':
                 mem['disp'] = disp_for(k + 3, vl)
                 mem['scale'] = scale_for(k + 2)
                 add(f'{mn}_{w}_st{mask}',
                     f'{{evex}} {mn} %{w}mm{s}, {{M}}{ms}',
-                    feature=feature, flags=flags | STORE, **mem)
+                    feature=feature, flags=mflags | STORE, **mem)
             k += 1
 
 # VMOVSS/VMOVSD: the mask applies to element 0 only

@@ -9,11 +9,10 @@ QEMU, and between the two variants, before any AVX-512 group works.
 diff.c gives them only the SSE/AVX state (XCR0 bits 1 and 2), which both
 sides have whatever their AVX-512 support.
 """
-from forms_common import (Form, ALIGNED, FAULTY, STORE, disp_for,
-                          scale_for)
+from forms_common import (Form, ALIGNED, FAULTY, MISALIGN, STORE,
+                          disp_for, scale_for)
 
 FORMS = []
-MISALIGN = 0x20     # diff.c: sometimes misalign an ALIGNED operand (#GP)
 
 
 def add(name, asm, **kw):
