@@ -104,10 +104,11 @@ MODEL_KNOWN_QEMU = {
 def model_known(form, st, exp, got, diff):
     """The MODEL_KNOWN_QEMU entry a differing case falls under, or None."""
     if exp.exc == 'PF' and 'sig' in got and form.flags & STORE and \
-            all(d.startswith('memory') for d in diff) and \
-            all(st.off <= o < min(st.off + form.size, M.PAGE)
-                for o in got['mem']):
-        return 'partial store'
+            all(d.startswith('memory') for d in diff):
+        # the bytes written are some of those the store would write
+        whole = M.model(M.parse(form), st, unfaulting_stores=True).mem
+        if all(whole.get(o) == b for o, b in got['mem'].items()):
+            return 'partial store'
     return None
 
 
