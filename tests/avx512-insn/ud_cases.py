@@ -183,12 +183,7 @@ KNOWN_DIFFERENCES = {
 # case text -> why QEMU does not do what the SDM says (yet): diff.c --ud
 # ... --qemu reports these cases without failing, and says when one of them
 # starts to behave as the SDM says (then drop it from here).
-VVVV_SCALAR_LOAD = ('QEMU does not check that vvvv is 1111 in the load '
-                    'forms of VMOVSS/VMOVSD: pre-existing for VEX in QEMU '
-                    '10.0 (target/i386/tcg/decode-new.c.inc), and the EVEX '
-                    'rows share the entry; the host CPU raises #UD')
-QEMU_GAPS = {
-    'vvvv=1110 on vmovss load': VVVV_SCALAR_LOAD,
-    "V'=0 on vmovss load": VVVV_SCALAR_LOAD,
-    'vvvv=1110 on VEX vmovss load': VVVV_SCALAR_LOAD,
-}
+# (The load forms of VMOVSS/VMOVSD accepting vvvv != 1111 were one: fixed
+# in the queue by "target/i386/tcg: reject VEX.vvvv in VMOVSS and VMOVSD
+# loads".)
+QEMU_GAPS = {}
