@@ -34,7 +34,7 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest), "all"
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int), "all"
  * (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -71,9 +71,9 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest"
+    "move", "kmask", "masked", "selftest", "int"
 };
-enum { SELFTEST = 3 };
+enum { SELFTEST = 3, INT = 4 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 
 typedef void form_fn(struct io *io);
@@ -320,6 +320,38 @@ static uint64_t lane(void)
     }
 }
 
+/* Group int: signed and unsigned boundaries of dwords and qwords */
+static const uint32_t d_edge_pool[] = {
+    0, 1, 2, 0xffffffff, 0xfffffffe, 0x7fffffff, 0x7ffffffe, 0x80000000,
+    0x80000001, 0xffff, 0x10000, 0xffff0000, 0x55555555, 0xaaaaaaaa,
+};
+static const uint64_t q_edge_pool[] = {
+    0, 1, ~0ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
+    0x8000000000000001ull, 0xfffffffffffffffeull, 0xffffffffull,
+    0x100000000ull, 0x80000000ull, 0x7fffffffull, 0xffffffff80000000ull,
+    0xffffffff7fffffffull, 0x0000ffffffff0000ull,
+};
+
+static uint32_t d_edge(void)
+{
+    return rnd() % 4 ? PICK(d_edge_pool) : (uint32_t)rnd();
+}
+
+/* a lane of group int: two boundary dwords, a boundary qword or random */
+static uint64_t int_edge_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2: case 3:
+        return d_edge() | (uint64_t)d_edge() << 32;
+    case 4: case 5:
+        return PICK(q_edge_pool);
+    case 6:
+        return rnd();
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -385,7 +417,7 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     seed_case(seed, fm, c);
     memset(k, 0, sizeof(*k));
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = lane();
+        uint64_t l = fm->group == INT ? int_edge_lane() : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -446,6 +478,21 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
                                                 : k->off + fm->size + 64;
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
+    }
+    if (fm->group == INT) {
+        /* boundary values, in elements aligned with the operand */
+        long p;
+
+        for (p = k->off - 64; p < (long)k->hi; p += 8) {
+            uint64_t l = int_edge_lane();
+
+            for (i = 0; i < 8; i++) {
+                if (p + i >= (long)k->lo && p + i < (long)k->hi) {
+                    scratch[p + i] = l >> (8 * i);
+                }
+            }
+        }
+        return;
     }
     for (i = k->lo; i < k->hi; i++) {
         scratch[i] = rnd();
