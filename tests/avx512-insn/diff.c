@@ -16,7 +16,8 @@
  *   --list                               one line per form
  *   --digest legacy|apx [GROUPS [CASES [SEED]]]
  *                                        one line per form: a digest of
- *                                        the outputs of CASES cases, or
+ *                                        the outputs of CASES cases (of
+ *                                        CASES / 10 in group int), or
  *                                        "sigill" when the first case
  *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
@@ -25,6 +26,7 @@
  *                                        inputs and outputs of every case
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
+ *                                        (CASES / 10 in group int)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -75,6 +77,11 @@ static const char *const group_names[] = {
 };
 enum { SELFTEST = 3, INT = 4 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
+/* --digest and --trace run CASES / this many cases of a group's forms
+ * (forms_common.CASE_DIVISOR): a big group costs less time */
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10 };
+_Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
+               "a case divisor per group");
 
 typedef void form_fn(struct io *io);
 struct form {
@@ -676,7 +683,15 @@ static void fill_scratch(const struct form *fm, uint64_t seed)
     }
 }
 
-static int run_digest(int apx, const int *want, unsigned cases,
+/* the cases --digest and --trace run of a form */
+static unsigned form_cases(const struct form *fm, unsigned cases)
+{
+    unsigned n = cases / group_case_div[fm->group];
+
+    return n ? n : cases != 0;
+}
+
+static int run_digest(int apx, const int *want, unsigned all_cases,
                       uint64_t seed)
 {
     unsigned f, c, n = 0, errors = 0;
@@ -684,7 +699,7 @@ static int run_digest(int apx, const int *want, unsigned cases,
     for (f = 0; f < NFORM; f++) {
         const struct form *fm = &forms[f];
         uint64_t h = 0xcbf29ce484222325ull;
-        unsigned faults = 0;
+        unsigned faults = 0, cases = form_cases(fm, all_cases);
         struct kase k;
         struct result r;
 
@@ -717,7 +732,7 @@ static int run_digest(int apx, const int *want, unsigned cases,
         }
     }
     printf("AVX512-INSN: %s digest forms=%u cases=%u errors=%u\n",
-           errors ? "FAIL" : "PASS", n, cases, errors);
+           errors ? "FAIL" : "PASS", n, all_cases, errors);
     return errors ? 1 : 0;
 }
 
@@ -847,7 +862,7 @@ static int listed(const struct form *fm, const char *list)
 /*
  * --trace: the input and output state of every case, for a model of the
  * instructions (model.py).  Per form a line "AVX512-TRACE: form NAME
- * scratch=ADDR", then per case:
+ * scratch=ADDR cases=N", then per case:
  *   I C off=OFF g=A,B,P,I f=RFLAGS x=MXCSR k=K0,...,K7 zN=HEX... [m=HEX]
  *   O C sig=SIG,CODE,AT [MOFF=HEX...]            (the case raised a signal)
  *   O C g=A,B,P,I f=RFLAGS x=MXCSR [zN=HEX...] [kN=K...] [MOFF=HEX...]
@@ -866,15 +881,16 @@ static int run_trace(int apx, const char *list, unsigned cases,
 
     for (f = 0; f < NFORM; f++) {
         const struct form *fm = &forms[f];
+        unsigned nc = form_cases(fm, cases);
 
         if (!listed(fm, list)) {
             continue;
         }
         n++;
-        printf("AVX512-TRACE: form %s scratch=%" PRIxPTR "\n", fm->name,
-               (uintptr_t)scratch);
+        printf("AVX512-TRACE: form %s scratch=%" PRIxPTR " cases=%u\n",
+               fm->name, (uintptr_t)scratch, nc);
         fill_scratch(fm, seed);
-        for (c = 0; c < cases; c++) {
+        for (c = 0; c < nc; c++) {
             struct kase k;
             struct result r;
 
