@@ -16,7 +16,8 @@
  *   --list                               one line per form
  *   --digest legacy|apx [GROUPS [CASES [SEED]]]
  *                                        one line per form: a digest of
- *                                        the outputs of CASES cases, or
+ *                                        the outputs of CASES cases (of
+ *                                        CASES / 10 in group int), or
  *                                        "sigill" when the first case
  *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
@@ -25,6 +26,7 @@
  *                                        inputs and outputs of every case
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
+ *                                        (CASES / 10 in group int)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -34,7 +36,7 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest), "all"
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int), "all"
  * (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -71,10 +73,15 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest"
+    "move", "kmask", "masked", "selftest", "int"
 };
-enum { SELFTEST = 3 };
+enum { SELFTEST = 3, INT = 4 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
+/* --digest and --trace run CASES / this many cases of a group's forms
+ * (forms_common.CASE_DIVISOR): a big group costs less time */
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10 };
+_Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
+               "a case divisor per group");
 
 typedef void form_fn(struct io *io);
 struct form {
@@ -320,6 +327,38 @@ static uint64_t lane(void)
     }
 }
 
+/* Group int: signed and unsigned boundaries of dwords and qwords */
+static const uint32_t d_edge_pool[] = {
+    0, 1, 2, 0xffffffff, 0xfffffffe, 0x7fffffff, 0x7ffffffe, 0x80000000,
+    0x80000001, 0xffff, 0x10000, 0xffff0000, 0x55555555, 0xaaaaaaaa,
+};
+static const uint64_t q_edge_pool[] = {
+    0, 1, ~0ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
+    0x8000000000000001ull, 0xfffffffffffffffeull, 0xffffffffull,
+    0x100000000ull, 0x80000000ull, 0x7fffffffull, 0xffffffff80000000ull,
+    0xffffffff7fffffffull, 0x0000ffffffff0000ull,
+};
+
+static uint32_t d_edge(void)
+{
+    return rnd() % 4 ? PICK(d_edge_pool) : (uint32_t)rnd();
+}
+
+/* a lane of group int: two boundary dwords, a boundary qword or random */
+static uint64_t int_edge_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2: case 3:
+        return d_edge() | (uint64_t)d_edge() << 32;
+    case 4: case 5:
+        return PICK(q_edge_pool);
+    case 6:
+        return rnd();
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -385,7 +424,7 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     seed_case(seed, fm, c);
     memset(k, 0, sizeof(*k));
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = lane();
+        uint64_t l = fm->group == INT ? int_edge_lane() : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -446,6 +485,21 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
                                                 : k->off + fm->size + 64;
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
+    }
+    if (fm->group == INT) {
+        /* boundary values, in elements aligned with the operand */
+        long p;
+
+        for (p = k->off - 64; p < (long)k->hi; p += 8) {
+            uint64_t l = int_edge_lane();
+
+            for (i = 0; i < 8; i++) {
+                if (p + i >= (long)k->lo && p + i < (long)k->hi) {
+                    scratch[p + i] = l >> (8 * i);
+                }
+            }
+        }
+        return;
     }
     for (i = k->lo; i < k->hi; i++) {
         scratch[i] = rnd();
@@ -629,7 +683,15 @@ static void fill_scratch(const struct form *fm, uint64_t seed)
     }
 }
 
-static int run_digest(int apx, const int *want, unsigned cases,
+/* the cases --digest and --trace run of a form */
+static unsigned form_cases(const struct form *fm, unsigned cases)
+{
+    unsigned n = cases / group_case_div[fm->group];
+
+    return n ? n : cases != 0;
+}
+
+static int run_digest(int apx, const int *want, unsigned all_cases,
                       uint64_t seed)
 {
     unsigned f, c, n = 0, errors = 0;
@@ -637,7 +699,7 @@ static int run_digest(int apx, const int *want, unsigned cases,
     for (f = 0; f < NFORM; f++) {
         const struct form *fm = &forms[f];
         uint64_t h = 0xcbf29ce484222325ull;
-        unsigned faults = 0;
+        unsigned faults = 0, cases = form_cases(fm, all_cases);
         struct kase k;
         struct result r;
 
@@ -670,7 +732,7 @@ static int run_digest(int apx, const int *want, unsigned cases,
         }
     }
     printf("AVX512-INSN: %s digest forms=%u cases=%u errors=%u\n",
-           errors ? "FAIL" : "PASS", n, cases, errors);
+           errors ? "FAIL" : "PASS", n, all_cases, errors);
     return errors ? 1 : 0;
 }
 
@@ -800,7 +862,7 @@ static int listed(const struct form *fm, const char *list)
 /*
  * --trace: the input and output state of every case, for a model of the
  * instructions (model.py).  Per form a line "AVX512-TRACE: form NAME
- * scratch=ADDR", then per case:
+ * scratch=ADDR cases=N", then per case:
  *   I C off=OFF g=A,B,P,I f=RFLAGS x=MXCSR k=K0,...,K7 zN=HEX... [m=HEX]
  *   O C sig=SIG,CODE,AT [MOFF=HEX...]            (the case raised a signal)
  *   O C g=A,B,P,I f=RFLAGS x=MXCSR [zN=HEX...] [kN=K...] [MOFF=HEX...]
@@ -819,15 +881,16 @@ static int run_trace(int apx, const char *list, unsigned cases,
 
     for (f = 0; f < NFORM; f++) {
         const struct form *fm = &forms[f];
+        unsigned nc = form_cases(fm, cases);
 
         if (!listed(fm, list)) {
             continue;
         }
         n++;
-        printf("AVX512-TRACE: form %s scratch=%" PRIxPTR "\n", fm->name,
-               (uintptr_t)scratch);
+        printf("AVX512-TRACE: form %s scratch=%" PRIxPTR " cases=%u\n",
+               fm->name, (uintptr_t)scratch, nc);
         fill_scratch(fm, seed);
-        for (c = 0; c < cases; c++) {
+        for (c = 0; c < nc; c++) {
             struct kase k;
             struct result r;
 

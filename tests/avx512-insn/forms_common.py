@@ -12,6 +12,17 @@ Template placeholders: {M} the memory operand, {A} {B} 64-bit GPR slots,
 
 WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 
+# diff.c --digest and --trace run CASES // CASE_DIVISOR[group] cases of a
+# group's forms (at least 1; diff.c's group_case_div mirrors this): the
+# 621 forms of 'int' would otherwise cost more time than the rest together
+CASE_DIVISOR = {'int': 10}
+
+
+def group_cases(group, cases):
+    """The cases diff.c runs of a form of group when asked for cases."""
+    return cases // CASE_DIVISOR.get(group, 1) or min(cases, 1)
+
+
 # Form flags (mirrored in diff.c)
 MASKED = 0x1     # writemask {%kN}: memory faults of masked-off elements
 STORE = 0x2      # memory destination
@@ -24,7 +35,8 @@ MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
 class Form:
     """One instruction form.
 
-    name: C identifier; group: 'move', 'kmask' or 'masked'; asm: the
+    name: C identifier; group: 'move', 'kmask', 'masked', 'int' or
+    'selftest'; asm: the
     template; enc: encoding of the instruction under test in the legacy
     variant ('evex' or 'vex'); feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize

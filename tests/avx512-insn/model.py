@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask' and 'masked' (forms_*.py), written from the Intel SDM's
+'kmask', 'masked' and 'int' (forms_*.py), written from the Intel SDM's
 operation sections, so that an emulator's results can be checked on a
 host without AVX-512.
 
@@ -25,16 +25,25 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
   * K-instructions: results zero-extended to 64 bits (MAX_KL); KSHIFT
     counts above width-1 give 0; KORTEST sets ZF (OR is 0) and CF (OR is
     all ones), KTEST sets ZF (SRC1 AND SRC2 is 0) and CF (SRC2 AND NOT
-    SRC1 is 0); both clear OF, SF, AF and PF.
+    SRC1 is 0); both clear OF, SF, AF and PF;
+  * group int: elementwise on dwords (D) or qwords (Q), results truncated
+    to the element; VPANDN is (NOT SRC1) AND SRC2; VPMINS/VPMAXS compare
+    signed, VPMINU/VPMAXU unsigned; VPABS of the most negative value is
+    itself (the result is unsigned); VPMULLD keeps the low 32 bits of the
+    product; VPMULDQ/VPMULUDQ multiply the low dwords of each qword
+    (signed/unsigned) into a qword, and mask and broadcast (m64bcst) per
+    qword; none of them changes RFLAGS or MXCSR.
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4), the choice is
 marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the three groups, checking the
+                                   form of the four groups, checking the
                                    model against itself (independent
-                                   formulations, invariants)
+                                   formulations, invariants), and that
+                                   deliberately broken models of group int
+                                   (MUTANTS) fail that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
                                    the model (all forms of the file, or
@@ -44,17 +53,19 @@ import dataclasses
 import os
 import random
 import re
+import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked']
+GROUPS = ['move', 'kmask', 'masked', 'int']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
-         forms_masked.FORMS}
+         forms_masked.FORMS + forms_int.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -436,8 +447,65 @@ def sem_broadcast(c, es, size):
                        for j in range(nelem)], act)
 
 
+def sx(v, bits):
+    """The bits-wide unsigned v as a signed (two's complement) number."""
+    return v - (1 << bits) if v >> (bits - 1) & 1 else v
+
+
+def low32(v):
+    return v & 0xffffffff
+
+
+# Group int: per mnemonic, the element size (for masking, broadcast and
+# the operation) and the operation on the unsigned element values (a from
+# SRC1, b from SRC2; n: element bits), from the SDM's operation sections.
+# The result is truncated to the element.  VPABS has one source (b).
+INT_OPS = {
+    'vpsub': lambda a, b, n: a - b,
+    'vpand': lambda a, b, n: a & b,
+    'vpandn': lambda a, b, n: ~a & b,           # (NOT SRC1) AND SRC2
+    'vpor': lambda a, b, n: a | b,
+    'vpxor': lambda a, b, n: a ^ b,
+    # IF SRC1 < SRC2 THEN SRC1 ELSE SRC2 (signed or unsigned compare)
+    'vpmins': lambda a, b, n: a if sx(a, n) < sx(b, n) else b,
+    'vpminu': lambda a, b, n: a if a < b else b,
+    'vpmaxs': lambda a, b, n: a if sx(a, n) > sx(b, n) else b,
+    'vpmaxu': lambda a, b, n: a if a > b else b,
+    'vpabs': lambda a, b, n: -sx(b, n) if sx(b, n) < 0 else b,
+    'vpmull': lambda a, b, n: a * b,            # low n bits
+}
+INT_ROWS = {mn: (4 if mn[-1] == 'd' else 8, INT_OPS[mn[:-1]])
+            for mn in forms_int.MNEMONICS
+            if mn not in ('vpmuldq', 'vpmuludq')}
+# SIGN_EXTEND(SRC1[31:0]) * SIGN_EXTEND(SRC2[31:0]) per qword; unsigned
+INT_ROWS['vpmuldq'] = (8, lambda a, b, n: sx(low32(a), 32) *
+                       sx(low32(b), 32))
+INT_ROWS['vpmuludq'] = (8, lambda a, b, n: low32(a) * low32(b))
+# Deliberately broken semantics, by mnemonic (see MUTANTS): None normally
+SEM_PATCH = {}
+
+
+def sem_int(c, es, op):
+    """Group int: DEST element j := op(SRC1[j], SRC2[j]) where active;
+    SRC2 is a register, memory (masked-off elements not read) or an
+    embedded broadcast of one element; VPABS has SRC2 only."""
+    ops = c.i.ops
+    dst, src2 = ops[0], ops[-1]
+    nelem = dst.size // es
+    act = c.active(nelem)
+    b = c.velems(src2, es, nelem, act)
+    a = c.z(ops[1].n) if len(ops) == 3 else 0
+    n = 8 * es
+    c.vwrite(dst, es, [op(elem(a, es, j), b[j], n) & emask(es) if act[j]
+                       else None for j in range(nelem)], act)
+
+
 def semantics(c):
     mn = c.i.mn
+    if mn in SEM_PATCH:
+        return SEM_PATCH[mn](c)
+    if mn in INT_ROWS:
+        return sem_int(c, *INT_ROWS[mn])
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -658,18 +726,43 @@ def rand_lane(r):
     return r.getrandbits(8)
 
 
+# signed and unsigned dword boundaries (group int)
+D_EDGES = [0, 1, 2, 0xffffffff, 0xfffffffe, 0x7fffffff, 0x7ffffffe,
+           0x80000000, 0x80000001, 0xffff, 0x10000]
+
+
+def rand_int_lane(r):
+    """A lane of group int: two boundary dwords, a boundary qword or
+    random bits."""
+    kind = r.randrange(4)
+    if kind < 2:
+        return r.choice(D_EDGES) | r.choice(D_EDGES) << 32
+    if kind == 2:
+        return r.choice(INTS + [ONES64 - 1, (1 << 63) + 1, 0xffffffff])
+    return r.getrandbits(64)
+
+
 def rand_mask(r):
-    return r.choice([0, ONES64, 1 << r.randrange(64), 1 << r.randrange(16),
-                     (1 << r.randrange(64)) - 1, r.getrandbits(64),
-                     r.getrandbits(64)])
+    kind = r.randrange(7)
+    if kind == 0:
+        return 0
+    if kind == 1:
+        return ONES64
+    if kind in (2, 3):
+        return 1 << r.randrange(64 if kind == 2 else 16)
+    if kind == 4:
+        return (1 << r.randrange(64)) - 1
+    return r.getrandbits(64)
 
 
 def rand_state(r, insn, form, place=None):
     """A random input for insn, with the memory operand placed inside
     the page, across either edge or in a guard page; scratch is 0."""
     z = {}
+    lane = rand_int_lane if getattr(form, 'group', '') == 'int' else \
+        rand_lane
     for n in {o.n for o in insn.ops if o.kind == 'v'}:
-        z[n] = sum(rand_lane(r) << (64 * i) for i in range(8))
+        z[n] = sum(lane(r) << (64 * i) for i in range(8))
     st = State(z=z, k=[rand_mask(r) for _ in range(8)],
                gpr=[r.getrandbits(64) for _ in range(4)],
                flags=(r.getrandbits(12) & FLAGS_OUT) | 2,
@@ -690,6 +783,11 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
+        if lane is rand_int_lane:
+            # boundary values in whole qwords from the operand's start
+            whole = b''.join(lane(r).to_bytes(8, 'little')
+                             for _ in range((size + 7) // 8))
+            st.mem = whole[lo - off:hi - off]
         st.gpr[3] = r.randrange(16) - 8 & ONES64
         st.gpr[2] = (off - insn.disp - (st.gpr[3] - (1 << 64) if
                                         st.gpr[3] >> 63 else st.gpr[3]) *
@@ -752,6 +850,113 @@ def bytes_reference(insn, st, es, src):
         j = b // es
         out[b] = new[b] if mask >> j & 1 else 0 if insn.zero else old[b]
     return int.from_bytes(out, 'little')
+
+
+def int_reference(insn, st):
+    """Group int, the second formulation: (exception, destination).  The
+    operand bytes are unpacked with struct into signed and unsigned
+    element lists (the logic rows work on bytes), the fault rule is
+    restated on byte ranges, and masking is bytes_reference()'s."""
+    mn, ops = insn.mn, insn.ops
+    dst, src = ops[0], ops[-1]
+    vl = dst.size
+    es = 8 if mn in ('vpmuldq', 'vpmuludq') else {'d': 4, 'q': 8}[mn[-1]]
+    n = vl // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    on = [kv >> j & 1 for j in range(n)]
+    if src.kind == 'v':
+        raw2 = st.z[src.n].to_bytes(64, 'little')[:vl]
+    else:
+        off = st.off
+        spans = ([(off, off + es)] if any(on) else []) if src.bcst else \
+            [(off + es * j, off + es * (j + 1)) for j in range(n) if on[j]]
+        if any(lo < 0 or hi > PAGE for lo, hi in spans):
+            return 'PF', None
+        page = {max(off, 0) + i: b for i, b in enumerate(st.mem)}
+
+        def grab(lo):
+            return bytes(page[x] for x in range(lo, lo + es))
+
+        if src.bcst:
+            raw2 = (grab(off) if any(on) else bytes(es)) * n
+        else:
+            raw2 = b''.join(grab(off + es * j) if on[j] else bytes(es)
+                            for j in range(n))
+    raw1 = st.z[ops[1].n].to_bytes(64, 'little')[:vl] \
+        if len(ops) == 3 else bytes(vl)
+    sfmt, ufmt = f'<{n}{"i" if es == 4 else "q"}', \
+        f'<{n}{"I" if es == 4 else "Q"}'
+    s1, s2 = struct.unpack(sfmt, raw1), struct.unpack(sfmt, raw2)
+    u1, u2 = struct.unpack(ufmt, raw1), struct.unpack(ufmt, raw2)
+    base = mn[:-1]
+    if mn in ('vpmuldq', 'vpmuludq'):
+        f = '<{}{}'.format(2 * n, 'i' if mn == 'vpmuldq' else 'I')
+        d1, d2 = struct.unpack(f, raw1), struct.unpack(f, raw2)
+        out = struct.pack('<{}{}'.format(n, 'q' if mn == 'vpmuldq' else 'Q'),
+                          *[d1[2 * j] * d2[2 * j] for j in range(n)])
+    elif base in ('vpand', 'vpandn', 'vpor', 'vpxor'):
+        f = {'vpand': lambda x, y: x & y, 'vpandn': lambda x, y: ~x & y,
+             'vpor': lambda x, y: x | y, 'vpxor': lambda x, y: x ^ y}[base]
+        out = bytes(f(x, y) & 0xff for x, y in zip(raw1, raw2))
+    elif base in ('vpmins', 'vpmaxs'):
+        f = min if base == 'vpmins' else max
+        out = struct.pack(sfmt, *[f(x, y) for x, y in zip(s1, s2)])
+    elif base in ('vpminu', 'vpmaxu'):
+        f = min if base == 'vpminu' else max
+        out = struct.pack(ufmt, *[f(x, y) for x, y in zip(u1, u2)])
+    elif base == 'vpabs':
+        out = struct.pack(ufmt, *[abs(y) for y in s2])
+    elif base in ('vpsub', 'vpmull'):
+        # the exact result in two's complement, cut to its low es bytes
+        full = [x - y if base == 'vpsub' else x * y for x, y in zip(s1, s2)]
+        out = b''.join(v.to_bytes(2 * es + 1, 'little', signed=True)[:es]
+                       for v in full)
+    else:
+        raise ModelError(f'no second formulation of {mn}')
+    return None, bytes_reference(insn, st, es,
+                                 int.from_bytes(out, 'little'))
+
+
+COMMUTATIVE = re.compile(r'vp(and|or|xor|mins|minu|maxs|maxu|mull|muldq|'
+                         r'muludq)[dq]?$')
+
+
+def int_invariants(name, insn, st, out):
+    """Group int: the second formulation; SRC1 and SRC2 swapped give the
+    same (register forms of the commutative rows); per element,
+    MIN + MAX = SRC1 + SRC2 and MIN <= MAX."""
+    bad = []
+    exc, ref = int_reference(insn, st)
+    dst = insn.ops[0].n
+    if exc != out.exc or (exc is None and out.z.get(dst) != ref):
+        got = out.exc or f'{out.z.get(dst, 0):x}'
+        want = exc or f'{ref:x}'
+        bad.append(f'{name}: differs from the struct formulation '
+                   f'(model {got}, formulation {want})')
+    ops = insn.ops
+    if len(ops) == 3 and ops[2].kind == 'v' and COMMUTATIVE.match(insn.mn):
+        sw = model(dataclasses.replace(insn, ops=(ops[0], ops[2], ops[1])),
+                   st)
+        if sw.z != out.z:
+            bad.append(f'{name}: not commutative')
+    m = re.match(r'vp(min|max)([su])([dq])$', insn.mn)
+    if m and ops[2].kind == 'v' and out.exc is None:
+        es = 4 if m.group(3) == 'd' else 8
+        other = 'vp' + ('max' if m.group(1) == 'min' else 'min') + \
+            m.group(2) + m.group(3)
+        plain = dataclasses.replace(insn, mask=None, zero=False)
+        x = model(plain, st).z[dst]
+        y = model(dataclasses.replace(plain, mn=other), st).z[dst]
+        a, b = st.z[ops[1].n], st.z[ops[2].n]
+        lo, hi = (x, y) if m.group(1) == 'min' else (y, x)
+        for j in range(ops[0].size // es):
+            e = [elem(v, es, j) for v in (lo, hi, a, b)]
+            conv = (lambda v: sx(v, 8 * es)) if m.group(2) == 's' else int
+            if (e[0] + e[1] - e[2] - e[3]) & emask(es) or \
+                    conv(e[0]) > conv(e[1]):
+                bad.append(f'{name}: MIN/MAX of element {j} inconsistent')
+                break
+    return bad
 
 
 def known_answers():
@@ -889,6 +1094,141 @@ def known_answers():
     st = stz({1: full}, ks(k1=0x55), gpr=[7, 0, 0, 0])
     kat('vpbroadcastq {A}, %zmm1{%k1}{z}', st,
         lambda o: o.z[1], sum(7 << (128 * i) for i in range(4)))
+    # group int (dwords and qwords written element 0 first: d(e0, e1, ..))
+
+    def d(*v):
+        return sum(x << (32 * i) for i, x in enumerate(v))
+
+    def q(*v):
+        return sum(x << (64 * i) for i, x in enumerate(v))
+
+    mm = 0xffffffff
+    x1 = d(0x7fffffff, mm, 0x80000000, 5)
+    x2 = d(0x80000000, 0, 0x7fffffff, 5)
+    # AT&T: op %xmm1, %xmm2, %xmm3 is xmm3 := op(SRC1 = xmm2, SRC2 = xmm1)
+    kat('vpminsd %xmm1, %xmm2, %xmm3', stz({1: x1, 2: x2, 3: full}),
+        lambda o: o.z[3], d(0x80000000, mm, 0x80000000, 5))
+    kat('vpminud %xmm1, %xmm2, %xmm3', stz({1: x1, 2: x2, 3: full}),
+        lambda o: o.z[3], d(0x7fffffff, 0, 0x7fffffff, 5))
+    kat('vpmaxsd %xmm1, %xmm2, %xmm3', stz({1: x1, 2: x2, 3: full}),
+        lambda o: o.z[3], d(0x7fffffff, 0, 0x7fffffff, 5))
+    kat('vpmaxud %xmm1, %xmm2, %xmm3', stz({1: x1, 2: x2, 3: full}),
+        lambda o: o.z[3], d(0x80000000, mm, 0x80000000, 5))
+    y1, y2 = q(1 << 63, 1), q(ONES64 >> 1, ONES64)
+    kat('vpmaxsq %xmm1, %xmm2, %xmm3', stz({1: y1, 2: y2, 3: full}),
+        lambda o: o.z[3], q(ONES64 >> 1, 1))
+    kat('vpmaxuq %xmm1, %xmm2, %xmm3', stz({1: y1, 2: y2, 3: full}),
+        lambda o: o.z[3], q(1 << 63, ONES64))
+    kat('vpminsq %xmm1, %xmm2, %xmm3', stz({1: y1, 2: y2, 3: full}),
+        lambda o: o.z[3], q(1 << 63, ONES64))
+    kat('vpminuq %xmm1, %xmm2, %xmm3', stz({1: y1, 2: y2, 3: full}),
+        lambda o: o.z[3], q(ONES64 >> 1, 1))
+    # VPABS: |INT_MIN| is INT_MIN (unsigned 2^31 / 2^63)
+    kat('vpabsd %xmm1, %xmm3', stz({1: d(0x80000000, mm, 0x7fffffff,
+                                         0xfffffff6), 3: full}),
+        lambda o: o.z[3], d(0x80000000, 1, 0x7fffffff, 10))
+    kat('vpabsq %xmm1, %xmm3', stz({1: q(1 << 63, ONES64 - 1), 3: full}),
+        lambda o: o.z[3], q(1 << 63, 2))
+    # VPSUBD: xmm2 - xmm1, wrapping
+    kat('vpsubd %xmm1, %xmm2, %xmm3',
+        stz({1: d(1, 1, 7, mm), 2: d(0, 0x80000000, 5, 0x7fffffff),
+             3: full}),
+        lambda o: o.z[3], d(mm, 0x7fffffff, 0xfffffffe, 0x80000000))
+    kat('vpsubq %xmm1, %xmm2, %xmm3', stz({1: q(1, ONES64), 2: q(0, 0),
+                                           3: full}),
+        lambda o: o.z[3], q(ONES64, 1))
+    # VPANDNQ: (NOT xmm2) AND xmm1
+    kat('vpandnq %xmm1, %xmm2, %xmm3',
+        stz({1: q(0x0ff00ff00ff00ff0, 0x1234), 2: q(0xff00ff00ff00ff00, 0),
+             3: full}),
+        lambda o: o.z[3], q(0x00f000f000f000f0, 0x1234))
+    kat('vpandd %xmm1, %xmm2, %xmm3', stz({1: d(0xf0f0, 3, 0, mm),
+                                           2: d(0xff00, 6, mm, mm),
+                                           3: full}),
+        lambda o: o.z[3], d(0xf000, 2, 0, mm))
+    kat('vporq %xmm1, %xmm2, %xmm3', stz({1: q(0xf0, 0), 2: q(0x0f, 1),
+                                          3: full}),
+        lambda o: o.z[3], q(0xff, 1))
+    kat('vpxord %xmm1, %xmm2, %xmm3', stz({1: d(mm, 1, 0, 0),
+                                           2: d(0x80000000, 1, 0, 7),
+                                           3: full}),
+        lambda o: o.z[3], d(0x7fffffff, 0, 0, 7))
+    # VPMULLD: low 32 bits of the product
+    kat('vpmulld %xmm1, %xmm2, %xmm3',
+        stz({1: d(0x10000, 2, mm, 0x55555556),
+             2: d(0x10000, 0x7fffffff, mm, 3), 3: full}),
+        lambda o: o.z[3], d(0, 0xfffffffe, 1, 2))
+    # VPMULDQ/VPMULUDQ: the low dwords of each qword, signed / unsigned
+    m1 = q(0xabcdef01_00000002, 0x00000000_80000000)
+    m2 = q(0x12345678_ffffffff, 0xdeadbeef_80000000)
+    kat('vpmuldq %xmm1, %xmm2, %xmm3', stz({1: m1, 2: m2, 3: full}),
+        lambda o: o.z[3], q(ONES64 - 1, 1 << 62))
+    kat('vpmuludq %xmm1, %xmm2, %xmm3', stz({1: m1, 2: m2, 3: full}),
+        lambda o: o.z[3], q(0x1fffffffe, 1 << 62))
+    # ... masked per qword: k1 bit j guards qword j (both of its dwords)
+    kat('vpmuldq %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: m1, 2: m2, 3: full}, ks(k1=0b01)),
+        lambda o: o.z[3], q(ONES64 - 1, 0))
+    kat('vpmuldq %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: m1, 2: m2, 3: full}, ks(k1=0b10)),
+        lambda o: o.z[3], q(elem(full, 8, 0), 1 << 62))
+    # (qwords 2 and 3 of the sources are 0: their products too)
+    kat('vpmuludq %ymm1, %ymm2, %ymm3{%k1}',
+        stz({1: m1, 2: m2, 3: full}, ks(k1=0b1100)),
+        lambda o: o.z[3], full & ((1 << 128) - 1))
+    # ... {1to2} reads a qword and uses its low dword
+    kat('vpmuludq {M}{1to2}, %xmm2, %xmm3',
+        stz({2: q(5, ONES64), 3: full}, off=64,
+            mem=(0xdeadbeef_00000003).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(15, 0x2fffffffd), disp=0)
+    # ... which is 8 bytes: 4 of them in the guard page fault
+    kat('vpmuldq {M}{1to2}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0b10), off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpmuldq {M}{1to2}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0b100), off=PAGE - 4, mem=bytes(4)),
+        lambda o: (o.exc, o.z[3]), (None, full & ((1 << 128) - 1)),
+        disp=0)
+    # VPORD {1to4} merging: the dword ORed into the active elements
+    kat('vpord {M}{1to4}, %xmm2, %xmm3{%k1}',
+        stz({2: d(0x100, 0x200, 0x300, 0x400), 3: full}, ks(k1=0b0101),
+            off=8, mem=(0x0f).to_bytes(4, 'little')),
+        lambda o: o.z[3], d(0x10f, elem(full, 4, 1), 0x30f,
+                            elem(full, 4, 3)), disp=0)
+    # VPABSD {1to8} zeroing at 256 bits
+    kat('vpabsd {M}{1to8}, %ymm3{%k1}{z}',
+        stz({3: full}, ks(k1=0x1ff), off=0, mem=bytes([0, 0, 0, 0x80])),
+        lambda o: o.z[3], d(*[0x80000000] * 8), disp=0)
+    # VPMINSQ from memory across the page end: masked-off qwords 2, 3 in
+    # the guard page do not fault, an active one does
+    mem16 = q(ONES64, 5).to_bytes(16, 'little')
+    kat('vpminsq {M}, %ymm2, %ymm3{%k1}',
+        stz({2: q(0, 0, 7, 7), 3: full}, ks(k1=0b0011), off=PAGE - 16,
+            mem=mem16),
+        lambda o: (o.exc, o.z[3]),
+        (None, q(ONES64, 0, elem(full, 8, 2), elem(full, 8, 3))), disp=0)
+    kat('vpminsq {M}, %ymm2, %ymm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0b0100), off=PAGE - 16, mem=mem16),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpandnd %xmm1, %xmm2, %xmm3',
+        stz({1: d(0xff, 0, mm, 0x1234), 2: d(0x0f, mm, 0, 0x1200),
+             3: full}),
+        lambda o: o.z[3], d(0xf0, 0, mm, 0x34))
+    # bits from VL up cleared; zero-masking clears the inactive elements
+    kat('vpxorq %ymm1, %ymm2, %ymm3', stz({1: full, 2: full, 3: full}),
+        lambda o: o.z[3], 0)
+    kat('vpord %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: d(1, 2, 3, 4), 2: d(0x10, 0x20, 0x30, 0x40), 3: full},
+            ks(k1=0b0001)),
+        lambda o: o.z[3], 0x11)
+    # no element active: the {1toN} element in a guard page is not read
+    kat('vpsubd {M}{1to4}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, off=PAGE),
+        lambda o: (o.exc, o.z[3]), (None, full & ((1 << 128) - 1)), disp=0)
+    # qword 0 (masked off) in the lower guard page: no fault
+    kat('vpminuq {M}, %zmm2, %zmm3{%k1}{z}',
+        stz({2: 0, 3: full}, ks(k1=0xfe), off=-8, mem=bytes(56)),
+        lambda o: (o.exc, o.z[3]), (None, 0), disp=0)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -905,16 +1245,23 @@ class _Adhoc:
         self.feature = 'F'
 
 
+# group int has many forms of few kinds: a quarter of the cases per form
+SELF_CHECK_DIVISOR = {'int': 4}
+
+
 def self_check(n):
-    """Known answers, then n random cases per form: the model must not
-    fail, and must agree with independent formulations and invariants."""
+    """Known answers, then n random cases per form (fewer for the groups
+    of SELF_CHECK_DIVISOR): the model must not fail, and must agree with
+    independent formulations and invariants.  Then every mutant of
+    MUTANTS must fail that check (a failure here if one does not)."""
     fails = known_answers()
     nkat = len(fails)
     r = random.Random(0x5eed)
     checked = 0
     for name, form in FORMS.items():
         insn = parse(form)
-        for _ in range(n):
+        for _ in range(max(n // SELF_CHECK_DIVISOR.get(form.group, 1),
+                           min(n, 1))):
             st = rand_state(r, insn, form)
             try:
                 out = model(insn, st)
@@ -922,7 +1269,122 @@ def self_check(n):
             except ModelError as e:
                 fails.append(f'{name}: {e}')
             checked += 1
+    if not fails:
+        for what, by_kat, by_random in mutation_check(max(n // 2, 4)):
+            if not by_random:
+                fails.append(f'mutant "{what}": the random cases and '
+                             'invariants do not see it')
     return nkat, checked, fails
+
+
+# ---- deliberately broken models (group int) -----------------------------
+
+def _mut_muldq_dword_mask(c):
+    """VPMULDQ masked per dword, all qwords of memory read."""
+    dst, src1, src2 = c.i.ops
+    nq = dst.size // 8
+    act = c.active(2 * nq)
+    b = c.velems(src2, 8, nq, [True] * nq)
+    a = c.z(src1.n)
+    prod = [INT_ROWS['vpmuldq'][1](elem(a, 8, j), b[j], 64) & ONES64
+            for j in range(nq)]
+    c.vwrite(dst, 4, [prod[j // 2] >> (32 * (j % 2)) & 0xffffffff
+                      if act[j] else None for j in range(2 * nq)], act)
+
+
+def _mut_keep_upper(c):
+    """VPXORQ leaves the destination's bits from VL up as they were."""
+    sem_int(c, *INT_ROWS['vpxorq'])
+    dst = c.i.ops[0]
+    c.out.z[dst.n] |= c.z(dst.n) & ~((1 << (8 * dst.size)) - 1)
+
+
+def _mut_zero_merges(c):
+    """VPORD {z} merges."""
+    c.i = dataclasses.replace(c.i, zero=False)
+    sem_int(c, *INT_ROWS['vpord'])
+
+
+def _mut_bcst_always_read(c):
+    """VPSUBD reads its {1toN} element even with every element masked off
+    (a fault that suppression should prevent)."""
+    if c.i.ops[-1].kind == 'm' and c.i.ops[-1].bcst:
+        c.mem.read(c.offset(), 4)
+    sem_int(c, *INT_ROWS['vpsubd'])
+
+
+def _mut_reads_masked_off(c):
+    """VPMINUQ reads the masked-off elements of its memory operand."""
+    src = c.i.ops[-1]
+    if src.kind == 'm' and not src.bcst:
+        for j in range(c.i.ops[0].size // 8):
+            c.mem.read(c.offset() + 8 * j, 8)
+    sem_int(c, *INT_ROWS['vpminuq'])
+
+
+def _int_op(es, op):
+    return lambda c: sem_int(c, es, op)
+
+
+# description, mnemonic, broken semantics
+MUTANTS = [
+    ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
+    ('VPMAXUQ compares signed', 'vpmaxuq', _int_op(8, INT_OPS['vpmaxs'])),
+    ('VPMAXSQ is VPMINSQ', 'vpmaxsq', _int_op(8, INT_OPS['vpmins'])),
+    ('VPANDND is SRC1 AND NOT SRC2', 'vpandnd',
+     _int_op(4, lambda a, b, n: a & ~b)),
+    ('VPSUBQ is SRC2 - SRC1', 'vpsubq', _int_op(8, lambda a, b, n: b - a)),
+    ('VPABSD saturates INT_MIN to INT_MAX', 'vpabsd',
+     _int_op(4, lambda a, b, n: min(abs(sx(b, n)), (1 << (n - 1)) - 1))),
+    ('VPABSQ works on dwords', 'vpabsq', _int_op(4, INT_OPS['vpabs'])),
+    ('VPMULLD keeps the high half', 'vpmulld',
+     _int_op(4, lambda a, b, n: sx(a, n) * sx(b, n) >> n)),
+    ('VPMULDQ multiplies unsigned', 'vpmuldq',
+     _int_op(8, INT_ROWS['vpmuludq'][1])),
+    ('VPMULUDQ takes the high dwords', 'vpmuludq',
+     _int_op(8, lambda a, b, n: (a >> 32) * (b >> 32))),
+    ('VPMULDQ masks per dword', 'vpmuldq', _mut_muldq_dword_mask),
+    ('VPXORQ keeps the bits from VL up', 'vpxorq', _mut_keep_upper),
+    ('VPORD zero-masking merges', 'vpord', _mut_zero_merges),
+    ('VPSUBD reads {1toN} with no element active', 'vpsubd',
+     _mut_bcst_always_read),
+    ('VPMINUQ reads masked-off memory elements', 'vpminuq',
+     _mut_reads_masked_off),
+]
+
+
+def mutation_check(n):
+    """Patch each of MUTANTS into the model in turn and run the known
+    answers and n random cases of each form of its mnemonic through the
+    invariants: (description, caught by the known answers, caught by the
+    random cases) per mutant."""
+    r = random.Random(0xbad)
+    result = []
+    for what, mn, sem in MUTANTS:
+        SEM_PATCH[mn] = sem
+        try:
+            by_kat = bool(known_answers())
+            by_random = False
+            for name, form in FORMS.items():
+                insn = parse(form)
+                if insn.mn != mn:
+                    continue
+                for _ in range(n):
+                    st = rand_state(r, insn, form)
+                    try:
+                        out = model(insn, st)
+                        by_random = bool(invariants(name, form, insn, st,
+                                                    out, r))
+                    except ModelError:
+                        by_random = True
+                    if by_random:
+                        break
+                if by_random:
+                    break
+        finally:
+            del SEM_PATCH[mn]
+        result.append((what, by_kat, by_random))
+    return result
 
 
 def invariants(name, form, insn, st, out, r):
@@ -1035,6 +1497,8 @@ def invariants(name, form, insn, st, out, r):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
+    if getattr(form, 'group', '') == 'int':
+        bad += int_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \
@@ -1049,6 +1513,10 @@ def main(argv):
         nkat, checked, fails = self_check(n)
         for f in fails[:50]:
             print(f'MODEL: FAIL {f}')
+        for what, by_kat, by_random in mutation_check(max(n // 2, 4)):
+            print(f'MODEL: mutant "{what}": caught by the known answers '
+                  f'{"yes" if by_kat else "no"}, by the random cases '
+                  f'{"yes" if by_random else "NO"}')
         print(f'MODEL: {"FAIL" if fails else "PASS"} self-check forms='
               f'{len(FORMS)} random-cases={checked} known-answers-failed='
               f'{nkat} failures={len(fails)}')

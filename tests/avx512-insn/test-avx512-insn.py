@@ -2,8 +2,9 @@
 """AVX-512 (EVEX vector) instructions: the differential harness.
 
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
-Debian unstable: every form of forms_move.py, forms_kmask.py and
-forms_masked.py (and forms_selftest.py, which needs no AVX-512) in a
+Debian unstable: every form of forms_move.py, forms_kmask.py,
+forms_masked.py and forms_int.py (and forms_selftest.py, which needs no
+AVX-512) in a
 legacy variant (memory base/index and GPR operands in R8-R15) and an APX
 variant (R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
@@ -47,20 +48,31 @@ sys.path.insert(0, HERE)
 import apxtest as T  # noqa: E402
 import model as M  # noqa: E402
 import ud_cases  # noqa: E402
-from forms_common import STORE  # noqa: E402
+from forms_common import STORE, group_cases  # noqa: E402
 
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
 GROUPS = ['move', 'kmask', 'masked']
-ALL_GROUPS = ['move', 'kmask', 'masked']
+ALL_GROUPS = ['move', 'kmask', 'masked', 'int']
+# per form; diff.c runs a tenth of these of group int's forms
+# (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
 # of every case of these groups' forms, on any host, for the forms that
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
-MODEL_GROUPS = ['move', 'kmask', 'masked']
+MODEL_GROUPS = ['move', 'kmask', 'masked', 'int']
 MODEL_CASES = 100
+# The mnemonics of group int (step 5) that TCG implements so far, as GNU
+# as spells them ('vpsubd', 'vpandq', ...): model_implemented() accepts
+# the int forms of these only.  Add rows as they land.
+INT_IMPLEMENTED = {
+    'vpsubd', 'vpsubq', 'vpandd', 'vpandq', 'vpandnd', 'vpandnq', 'vpord',
+    'vporq', 'vpxord', 'vpxorq', 'vpminsd', 'vpminsq', 'vpminud', 'vpminuq',
+    'vpmaxsd', 'vpmaxsq', 'vpmaxud', 'vpmaxuq', 'vpabsd', 'vpabsq',
+    'vpmulld',
+}
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
 # form under TCG yet
@@ -70,8 +82,11 @@ NOT_YET = ()
 def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
-    masking and broadcast (step 4), but the forms NOT_YET names."""
+    masking and broadcast (step 4) but the forms NOT_YET names, and of
+    step 5's (group int) the mnemonics of INT_IMPLEMENTED."""
     del variant  # both variants run the same rows
+    if form.group == 'int':
+        return M.parse(form).mn in INT_IMPLEMENTED
     return not form.name.startswith(NOT_YET)
 
 
@@ -461,7 +476,9 @@ if rest:
 nkat, ncases, fails = M.self_check(20)
 T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
-        'invariants, and the known answers' +
+        'invariants, and the known answers; each of the '
+        f'{len(M.MUTANTS)} deliberately broken models of group int fails '
+        'that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
@@ -470,6 +487,11 @@ T.log(f'model: {len(checked)} forms of {",".join(MODEL_GROUPS)} checked '
       f'against the model, {len(in_groups) - len(checked)} skipped (not '
       f'implemented under TCG yet: model_implemented()), '
       f'{len(unmodelled)} of the other groups not checked (MODEL_GROUPS)')
+int_forms = [f for f in in_groups if f.group == 'int']
+T.log(f'model: group int: {sum(f in checked for f in int_forms)} of '
+      f'{len(int_forms)} forms checked (INT_IMPLEMENTED: '
+      f'{" ".join(sorted(INT_IMPLEMENTED)) or "none yet"}), '
+      f'{group_cases("int", MODEL_CASES)} cases each')
 
 
 def trace(variant, forms, cpu=FORCED):
@@ -506,10 +528,12 @@ def model_run(variant, forms, cpu=FORCED, proc=None):
             known[why][form.name] += 1
         else:
             bad.append((form, case, st, diff))
-    short = [n for n in names if seen[n] != MODEL_CASES]
+    short = [f.name for f in forms
+             if seen[f.name] != group_cases(f.group, MODEL_CASES)]
     T.check(not short, f'the trace ({where}, {variant}) has {MODEL_CASES} '
-            'cases of every form' + (f'; not of {" ".join(short[:10])}'
-                                     if short else ''))
+            'cases of every form (group int: '
+            f'{group_cases("int", MODEL_CASES)})' +
+            (f'; not of {" ".join(short[:10])}' if short else ''))
     return sum(seen.values()), bad, known, out
 
 
@@ -554,7 +578,8 @@ if checked:
                   f'{sum(forms.values())} cases of {len(forms)} forms '
                   f'({" ".join(sorted(forms))}): {MODEL_KNOWN_QEMU[why]}')
         T.check(not bad, f'QEMU == model ({variant} variants): {n} cases of '
-                f'{len(variant_forms[variant])} forms ({MODEL_CASES} each)' +
+                f'{len(variant_forms[variant])} forms ({MODEL_CASES} each, '
+                f'{group_cases("int", MODEL_CASES)} of group int)' +
                 model_report(bad, variant))
     # the comparison can fail: a bit of QEMU's result flipped (GPR slot A
     # of the first case that raised no exception) is found

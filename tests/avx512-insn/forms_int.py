@@ -1,0 +1,66 @@
+"""Group 'int': AVX512F integer arithmetic and logic (step 5 of
+docs/design-avx512-tcg.md).
+
+VPSUBD/Q, VPANDD/Q, VPANDND/Q, VPORD/Q, VPXORD/Q, VPMINSD/SQ/UD/UQ,
+VPMAXSD/SQ/UD/UQ, VPABSD/Q and VPMULLD on dword (D) or qword (Q)
+elements; VPMULDQ and VPMULUDQ multiply the low dwords of qwords, so
+their elements (for masking and {1toN}) are qwords.  VPADDD/Q are in
+group 'masked'.  Each row at 128/256/512 bits with a register source, a
+memory source and a {1toN} broadcast (each has an m32bcst or m64bcst
+form; tuple FV: disp8*N with N = VL, or the element size with {1toN}),
+without a mask, merging ({%kN}) and zeroing ({%kN}{z}).  {evex} keeps
+GNU as from choosing VEX where the row has a VEX form (VPSUBD, VPMINSD,
+VPABSD, VPMULLD, VPMULDQ, ...).  The masked memory forms are often placed
+across a guard page (fault suppression).  diff.c draws this group's
+vector and memory inputs from pools of signed and unsigned boundary
+values (0, 1, -1, INT_MIN, INT_MAX, ...).
+"""
+from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
+                          mask_suffix, scale_for, vregs)
+
+FORMS = []
+MASKS = ('', 'm', 'z')
+
+# mnemonic, element size (masking and broadcast), number of sources
+ROWS = [
+    ('vpsubd', 4, 2), ('vpsubq', 8, 2),
+    ('vpandd', 4, 2), ('vpandq', 8, 2),
+    ('vpandnd', 4, 2), ('vpandnq', 8, 2),
+    ('vpord', 4, 2), ('vporq', 8, 2),
+    ('vpxord', 4, 2), ('vpxorq', 8, 2),
+    ('vpminsd', 4, 2), ('vpminsq', 8, 2),
+    ('vpminud', 4, 2), ('vpminuq', 8, 2),
+    ('vpmaxsd', 4, 2), ('vpmaxsq', 8, 2),
+    ('vpmaxud', 4, 2), ('vpmaxuq', 8, 2),
+    ('vpabsd', 4, 1), ('vpabsq', 8, 1),
+    ('vpmulld', 4, 2), ('vpmuldq', 8, 2), ('vpmuludq', 8, 2),
+]
+MNEMONICS = frozenset(mn for mn, _, _ in ROWS)
+
+
+def add(name, asm, mask, **kw):
+    kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
+    FORMS.append(Form(name, 'int', asm, **kw))
+
+
+k = 0
+for mn, es, nsrc in ROWS:
+    for w, vl in WIDTHS:
+        feat = 'F' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            # AT&T: [second source (r/m),] [first source (vvvv),] dest
+            mid = f', %{w}mm{t}' if nsrc == 2 else ''
+            # {evex}: GNU as would pick VEX where it can
+            ev = '{evex} '
+            add(f'{mn}_{w}_rr{mask}', f'{ev}{mn} %{w}mm{s}{mid}, {dst}',
+                mask, feature=feat)
+            add(f'{mn}_{w}_rm{mask}', f'{ev}{mn} {{M}}{mid}, {dst}', mask,
+                feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
+                size=vl, esize=es, n=vl)
+            add(f'{mn}_{w}_bc{mask}',
+                f'{ev}{mn} {{M}}{{1to{vl // es}}}{mid}, {dst}', mask,
+                feature=feat, flags=BCST, disp=disp_for(k + 1, es),
+                scale=scale_for(k + 1), size=es, n=es)
+            k += 1
