@@ -71,7 +71,7 @@ INT_IMPLEMENTED = {
     'vpsubd', 'vpsubq', 'vpandd', 'vpandq', 'vpandnd', 'vpandnq', 'vpord',
     'vporq', 'vpxord', 'vpxorq', 'vpminsd', 'vpminsq', 'vpminud', 'vpminuq',
     'vpmaxsd', 'vpmaxsq', 'vpmaxud', 'vpmaxuq', 'vpabsd', 'vpabsq',
-    'vpmulld',
+    'vpmulld', 'vpmuldq', 'vpmuludq',
 }
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
