@@ -29,3 +29,26 @@ def build_prog():
         subprocess.run(['gcc', '-O2', '-Wall', '-static', '-pthread',
                         '-o', prog, SRC], check=True)
     return prog
+
+
+# Soft checks: every check of a run is logged, and the run fails at the end
+# (finish) if any did, so that one report shows all that differ.
+FAILURES = []
+
+
+def expect(cond, msg):
+    if cond:
+        T.log(f'ok: {msg}')
+    else:
+        T.log(f'FAIL: {msg}')
+        FAILURES.append(msg)
+
+
+def finish(what):
+    """Exit 1 listing the failed checks, or log that all passed."""
+    if FAILURES:
+        T.log(f'{len(FAILURES)} checks failed:')
+        for f in FAILURES:
+            T.log(f'  {f}')
+        sys.exit(1)
+    T.log(f'all {what} pass')

@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
 from avx512lib import CPU_512, OUT, TUNABLES, build_prog  # noqa: E402
+import avx512lib as L  # noqa: E402
 
 SECONDS = 8
 # The kernel passes GLIBC_TUNABLES=... (no dot in the name) to /init's
@@ -61,15 +62,7 @@ FEATURES = [(0x020, 'AVX-512 opmask'), (0x040, 'AVX-512 Hi256'),
             (0x080, 'AVX-512 ZMM_Hi256')]
 LAYOUT = [(5, 1088, 64), (6, 1152, 512), (7, 1664, 1024)]
 
-failures = []
-
-
-def expect(cond, msg):
-    if cond:
-        T.log(f'ok: {msg}')
-    else:
-        T.log(f'FAIL: {msg}')
-        failures.append(msg)
+expect = L.expect
 
 
 def initramfs():
@@ -155,12 +148,7 @@ def main():
                'control guest: the program reports no AVX-512 state')
     finally:
         T.cleanup(wd)
-    if failures:
-        T.log(f'{len(failures)} checks failed:')
-        for f in failures:
-            T.log(f'  {f}')
-        sys.exit(1)
-    T.log('all checks pass')
+    L.finish('checks')
 
 
 if __name__ == '__main__':

@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
 from avx512lib import CPU_512, TUNABLES, build_prog  # noqa: E402
+import avx512lib as L  # noqa: E402
 
 USER = os.path.join(T.BUILD, 'qemu-x86_64')
 CHECK_RE = re.compile(r'^AVX512-STATE: (ok|FAIL) (.*?)(?: -- .*)?$', re.M)
@@ -38,15 +39,7 @@ INFO_RE = re.compile(r'^AVX512-STATE: info avx512f=(\d) avx512vl=(\d) '
                      re.M)
 NO_STATE = 3
 
-failures = []
-
-
-def expect(cond, msg):
-    if cond:
-        T.log(f'ok: {msg}')
-    else:
-        T.log(f'FAIL: {msg}')
-        failures.append(msg)
+expect = L.expect
 
 
 def run(what, cmd, timeout=120, env=None):
@@ -184,12 +177,7 @@ def main():
         else:
             no_avx512(f'qemu-x86_64 -cpu {cpu}', rc, out)
 
-    if failures:
-        T.log(f'{len(failures)} checks failed:')
-        for f in failures:
-            T.log(f'  {f}')
-        sys.exit(1)
-    T.log('all parts pass')
+    L.finish('parts')
 
 
 if __name__ == '__main__':

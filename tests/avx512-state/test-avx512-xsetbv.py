@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
 from avx512lib import CPU_512  # noqa: E402
+import avx512lib as L  # noqa: E402
 # -cpu, and whether the guest must see avx512f (None: whatever it sees,
 # the rules must hold)
 ROWS = [
@@ -46,15 +47,9 @@ LAYOUT = {1: (160, 256), 2: (576, 256), 5: (1088, 64), 6: (1152, 512),
 XSETBV_RE = re.compile(r'^XSETBV ([0-9a-f]{8}) ([-GU]) ([0-9a-f]{8}) '
                        r'([0-9a-f]{8})$', re.M)
 
-failures = []
-
 
 def expect(cond, cpu, msg):
-    if cond:
-        T.log(f'ok: {cpu}: {msg}')
-    else:
-        T.log(f'FAIL: {cpu}: {msg}')
-        failures.append(f'{cpu}: {msg}')
+    L.expect(cond, f'{cpu}: {msg}')
 
 
 def allowed(v, supported):
@@ -152,12 +147,7 @@ def main():
             check_row(wd, n, cpu, want512, img)
     finally:
         T.cleanup(wd)
-    if failures:
-        T.log(f'{len(failures)} checks failed:')
-        for f in failures:
-            T.log(f'  {f}')
-        sys.exit(1)
-    T.log('all rows pass')
+    L.finish('rows')
 
 
 if __name__ == '__main__':
