@@ -497,6 +497,7 @@ for grp, mns in sorted(IMPLEMENTED.items()):
           f'{" ".join(sorted(mns)) or "none yet"}), '
           f'{group_cases(grp, MODEL_CASES)} cases each')
 
+
 def trace(variant, forms, cpu=FORCED):
     """Start diff.c --trace of forms under cpu (None: the host CPU)."""
     cmd = ([USER, '-cpu', cpu] if cpu else []) + [
