@@ -17,16 +17,18 @@
  *   --digest legacy|apx [GROUPS [CASES [SEED]]]
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
- *                                        CASES / 10 in group int), or
- *                                        "sigill" when the first case
- *                                        raised #UD at the instruction
+ *                                        CASES / 10 in group int, / 2 in
+ *                                        group cmp), or "sigill" when the
+ *                                        first case raised #UD at the
+ *                                        instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
  *                                        inputs and outputs of every case
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
- *                                        (CASES / 10 in group int)
+ *                                        (CASES / 10 in group int, / 2 in
+ *                                        group cmp)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -36,8 +38,8 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest, int), "all"
- * (every AVX-512 group, not selftest) or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp),
+ * "all" (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -73,13 +75,13 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int"
+    "move", "kmask", "masked", "selftest", "int", "cmp"
 };
-enum { SELFTEST = 3, INT = 4 };
+enum { SELFTEST = 3, INT = 4, CMP = 5 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10 };
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2 };
 _Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
                "a case divisor per group");
 
@@ -359,6 +361,79 @@ static uint64_t int_edge_lane(void)
     }
 }
 
+/*
+ * Group cmp: every vector register and the memory operand of a case take
+ * their lanes from a palette of a few values drawn per case, so that the
+ * two sources often hold equal elements (EQ, LE, NLT true; VPTESTM of x
+ * and x).  Besides boundary values the palette holds neighbours of its
+ * other entries (per qword or per dword: LT against LE), sign-flipped
+ * partners (signed and unsigned order disagree) and complements (VPTESTM:
+ * x AND NOT x is 0).
+ */
+enum { NPALETTE = 4 };
+static uint64_t palette[NPALETTE];
+
+static uint32_t nudge(uint32_t d)
+{
+    static const uint32_t by[] = { 0, 1, ~0u };
+
+    return d + PICK(by);
+}
+
+static void cmp_palette(void)
+{
+    unsigned i;
+
+    for (i = 0; i < NPALETTE; i++) {
+        uint64_t p = i ? palette[rnd() % i] : 0;
+
+        switch (i ? rnd() % 8 : rnd() % 3) {
+        case 0:
+            palette[i] = d_edge() | (uint64_t)d_edge() << 32;
+            break;
+        case 1:
+            palette[i] = PICK(q_edge_pool);
+            break;
+        case 2:
+            palette[i] = rnd();
+            break;
+        case 3:                 /* qword neighbour */
+            palette[i] = p + (rnd() & 1 ? 1 : ~0ull);
+            break;
+        case 4:                 /* dword neighbours */
+            palette[i] = nudge(p) | (uint64_t)nudge(p >> 32) << 32;
+            break;
+        case 5:                 /* sign bits of both dwords flipped */
+            palette[i] = p ^ 0x8000000080000000ull;
+            break;
+        case 6:                 /* sign bit of the qword flipped */
+            palette[i] = p ^ 0x8000000000000000ull;
+            break;
+        default:                /* complement, or the lowest bit cleared */
+            palette[i] = rnd() & 1 ? ~p : p & (p - 1);
+            break;
+        }
+    }
+}
+
+/* a lane of group cmp: a palette entry, two entries' dwords, or other */
+static uint64_t cmp_lane(void)
+{
+    uint64_t a = palette[rnd() % NPALETTE], b;
+
+    switch (rnd() % 8) {
+    case 0: case 1: case 2: case 3: case 4:
+        return a;
+    case 5:
+        b = palette[rnd() % NPALETTE];
+        return (a & 0xffffffffull) | (b & ~0xffffffffull);
+    case 6:
+        return int_edge_lane();
+    default:
+        return rnd();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -423,8 +498,12 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
 
     seed_case(seed, fm, c);
     memset(k, 0, sizeof(*k));
+    if (fm->group == CMP) {
+        cmp_palette();
+    }
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = fm->group == INT ? int_edge_lane() : lane();
+        uint64_t l = fm->group == INT ? int_edge_lane()
+                   : fm->group == CMP ? cmp_lane() : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -486,12 +565,13 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT) {
-        /* boundary values, in elements aligned with the operand */
+    if (fm->group == INT || fm->group == CMP) {
+        /* boundary values (cmp: the palette), in elements aligned with
+         * the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = int_edge_lane();
+            uint64_t l = fm->group == INT ? int_edge_lane() : cmp_lane();
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked' and 'int' (forms_*.py), written from the Intel SDM's
-operation sections, so that an emulator's results can be checked on a
+'kmask', 'masked', 'int' and 'cmp' (forms_*.py), written from the Intel
+SDM's operation sections, so that an emulator's results can be checked on a
 host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
@@ -32,17 +32,31 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     itself (the result is unsigned); VPMULLD keeps the low 32 bits of the
     product; VPMULDQ/VPMULUDQ multiply the low dwords of each qword
     (signed/unsigned) into a qword, and mask and broadcast (m64bcst) per
-    qword; none of them changes RFLAGS or MXCSR.
+    qword; none of them changes RFLAGS or MXCSR;
+  * group cmp: the destination is a k register; bit j (element j of
+    SRC1 and SRC2, dwords or qwords) is the comparison's result where
+    element j is active and 0 where a writemask clears it (a k
+    destination is always zero-masked), and bits KL..63 (MAX_KL) are 0.
+    VPCMPEQ is SRC1 = SRC2, VPCMPGT is SRC1 > SRC2 (signed); VPCMP
+    (signed) and VPCMPU (unsigned) take imm8[2:0]: 0 EQ, 1 LT, 2 LE,
+    3 FALSE, 4 NEQ, 5 NLT, 6 NLE, 7 TRUE (SRC1 OP SRC2; imm8[7:3] are
+    reserved, the forms leave them 0); VPTESTM sets the bit where SRC1
+    AND SRC2 is not 0, VPTESTNM where it is 0.  Masked-off elements are
+    not read (fault suppression), with FALSE and TRUE too (choice: the
+    SDM's operation reads SRC2 for every active element whatever the
+    predicate); RFLAGS and MXCSR are unchanged.
 Where the model had to choose (broadcast element read when any element it
-feeds is active, including the 16/32-byte VBROADCAST*X4), the choice is
-marked "choice" below.
+feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
+operand of the compares with FALSE/TRUE read like the others), the choice
+is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the four groups, checking the
-                                   model against itself (independent
-                                   formulations, invariants), and that
-                                   deliberately broken models of group int
+                                   form of the five groups (fewer for int
+                                   and cmp), checking the model against
+                                   itself (independent formulations,
+                                   invariants), and that deliberately
+                                   broken models of groups int and cmp
                                    (MUTANTS) fail that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
@@ -57,15 +71,16 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import forms_cmp  # noqa: E402
 import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
-         forms_masked.FORMS + forms_int.FORMS}
+         forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -500,12 +515,59 @@ def sem_int(c, es, op):
                        else None for j in range(nelem)], act)
 
 
+# Group cmp: the predicates of VPCMP/VPCMPU, by imm8[2:0] (the SDM's CASE
+# (COMPARISON PREDICATE) OF), on numbers already signed or unsigned
+CMP_PRED = [
+    lambda a, b: a == b,                # 0 EQ
+    lambda a, b: a < b,                 # 1 LT
+    lambda a, b: a <= b,                # 2 LE
+    lambda a, b: False,                 # 3 FALSE
+    lambda a, b: a != b,                # 4 NEQ
+    lambda a, b: not a < b,             # 5 NLT
+    lambda a, b: not a <= b,            # 6 NLE
+    lambda a, b: True,                  # 7 TRUE
+]
+# per mnemonic without its D/Q: CMP := the test of SRC1 element a and
+# SRC2 element b (unsigned values; n: element bits; imm: imm8)
+CMP_OPS = {
+    'vpcmpeq': lambda a, b, n, imm: a == b,
+    'vpcmpgt': lambda a, b, n, imm: sx(a, n) > sx(b, n),
+    'vpcmp': lambda a, b, n, imm: CMP_PRED[imm & 7](sx(a, n), sx(b, n)),
+    'vpcmpu': lambda a, b, n, imm: CMP_PRED[imm & 7](a, b),
+    'vptestm': lambda a, b, n, imm: a & b != 0,
+    'vptestnm': lambda a, b, n, imm: a & b == 0,
+}
+CMP_ROWS = {mn: (4 if mn[-1] == 'd' else 8, CMP_OPS[mn[:-1]])
+            for mn in forms_cmp.MNEMONICS}
+
+
+def sem_cmp(c, es, op):
+    """Group cmp: DEST[j] := CMP(SRC1[j], SRC2[j]) where element j is
+    active, 0 where it is masked off; DEST[MAX_KL-1:KL] := 0.  SRC2 is a
+    register, memory (masked-off elements not read) or an embedded
+    broadcast of one element."""
+    ops = c.i.ops
+    dst, src1, src2 = ops[:3]
+    imm = ops[3].n if len(ops) > 3 else 0
+    kl = src1.size // es
+    act = c.active(kl)
+    b = c.velems(src2, es, kl, act)
+    a = c.z(src1.n)
+    res = 0
+    for j in range(kl):
+        if act[j] and op(elem(a, es, j), b[j], 8 * es, imm):
+            res |= 1 << j
+    c.out.k[dst.n] = res
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
     if mn in INT_ROWS:
         return sem_int(c, *INT_ROWS[mn])
+    if mn in CMP_ROWS:
+        return sem_cmp(c, *CMP_ROWS[mn])
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -742,6 +804,45 @@ def rand_int_lane(r):
     return r.getrandbits(64)
 
 
+def cmp_lanes(r):
+    """Group cmp: a function giving lanes from a palette of four values
+    drawn now (so that elements of the two sources are often equal): the
+    palette holds boundary values, neighbours of its other entries (per
+    qword or dword), sign-flipped partners and complements."""
+    pal = []
+    for _ in range(4):
+        p = r.choice(pal) if pal else 0
+        kind = r.randrange(8 if pal else 3)
+        if kind == 0:
+            v = rand_int_lane(r)
+        elif kind == 1:
+            v = r.choice(INTS + [ONES64 - 1, (1 << 63) + 1, 0xffffffff])
+        elif kind == 2:
+            v = r.getrandbits(64)
+        elif kind == 3:
+            v = p + r.choice([1, -1])
+        elif kind == 4:
+            v = sum((elem(p, 4, j) + r.choice([0, 1, -1]) & 0xffffffff)
+                    << (32 * j) for j in range(2))
+        elif kind == 5:
+            v = p ^ 0x80000000_80000000
+        elif kind == 6:
+            v = p ^ 1 << 63
+        else:
+            v = ~p if r.randrange(2) else p & (p - 1)
+        pal.append(v & ONES64)
+
+    def lane(r):
+        kind = r.randrange(8)
+        if kind < 5:
+            return r.choice(pal)
+        if kind == 5:
+            return r.choice(pal) & 0xffffffff | \
+                r.choice(pal) & ~0xffffffff & ONES64
+        return rand_int_lane(r) if kind == 6 else r.getrandbits(64)
+    return lane
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -759,8 +860,9 @@ def rand_state(r, insn, form, place=None):
     """A random input for insn, with the memory operand placed inside
     the page, across either edge or in a guard page; scratch is 0."""
     z = {}
-    lane = rand_int_lane if getattr(form, 'group', '') == 'int' else \
-        rand_lane
+    group = getattr(form, 'group', '')
+    lane = rand_int_lane if group == 'int' else cmp_lanes(r) \
+        if group == 'cmp' else rand_lane
     for n in {o.n for o in insn.ops if o.kind == 'v'}:
         z[n] = sum(lane(r) << (64 * i) for i in range(8))
     st = State(z=z, k=[rand_mask(r) for _ in range(8)],
@@ -783,7 +885,7 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if lane is rand_int_lane:
+        if group in ('int', 'cmp'):
             # boundary values in whole qwords from the operand's start
             whole = b''.join(lane(r).to_bytes(8, 'little')
                              for _ in range((size + 7) // 8))
@@ -852,11 +954,36 @@ def bytes_reference(insn, st, es, src):
     return int.from_bytes(out, 'little')
 
 
+def ref_source_bytes(st, src, vl, es, on):
+    """The second formulations' SRC2 (the last operand src): its vl bytes
+    (0 in the elements not read), or None if reading the elements that
+    on (a list of 0/1 per element) selects faults.  The fault rule on
+    byte ranges: an active element's bytes, or the {1toN} element's if
+    any element is active, must lie in the page."""
+    if src.kind == 'v':
+        return st.z[src.n].to_bytes(64, 'little')[:vl]
+    n, off = vl // es, st.off
+    spans = ([(off, off + es)] if any(on) else []) if src.bcst else \
+        [(off + es * j, off + es * (j + 1)) for j in range(n) if on[j]]
+    if any(lo < 0 or hi > PAGE for lo, hi in spans):
+        return None
+    page = {max(off, 0) + i: b for i, b in enumerate(st.mem)}
+
+    def grab(lo):
+        return bytes(page[x] for x in range(lo, lo + es))
+
+    if src.bcst:
+        return (grab(off) if any(on) else bytes(es)) * n
+    return b''.join(grab(off + es * j) if on[j] else bytes(es)
+                    for j in range(n))
+
+
 def int_reference(insn, st):
     """Group int, the second formulation: (exception, destination).  The
     operand bytes are unpacked with struct into signed and unsigned
     element lists (the logic rows work on bytes), the fault rule is
-    restated on byte ranges, and masking is bytes_reference()'s."""
+    restated on byte ranges (ref_source_bytes), and masking is
+    bytes_reference()'s."""
     mn, ops = insn.mn, insn.ops
     dst, src = ops[0], ops[-1]
     vl = dst.size
@@ -864,24 +991,9 @@ def int_reference(insn, st):
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = [kv >> j & 1 for j in range(n)]
-    if src.kind == 'v':
-        raw2 = st.z[src.n].to_bytes(64, 'little')[:vl]
-    else:
-        off = st.off
-        spans = ([(off, off + es)] if any(on) else []) if src.bcst else \
-            [(off + es * j, off + es * (j + 1)) for j in range(n) if on[j]]
-        if any(lo < 0 or hi > PAGE for lo, hi in spans):
-            return 'PF', None
-        page = {max(off, 0) + i: b for i, b in enumerate(st.mem)}
-
-        def grab(lo):
-            return bytes(page[x] for x in range(lo, lo + es))
-
-        if src.bcst:
-            raw2 = (grab(off) if any(on) else bytes(es)) * n
-        else:
-            raw2 = b''.join(grab(off + es * j) if on[j] else bytes(es)
-                            for j in range(n))
+    raw2 = ref_source_bytes(st, src, vl, es, on)
+    if raw2 is None:
+        return 'PF', None
     raw1 = st.z[ops[1].n].to_bytes(64, 'little')[:vl] \
         if len(ops) == 3 else bytes(vl)
     sfmt, ufmt = f'<{n}{"i" if es == 4 else "q"}', \
@@ -956,6 +1068,151 @@ def int_invariants(name, insn, st, out):
                     conv(e[0]) > conv(e[1]):
                 bad.append(f'{name}: MIN/MAX of element {j} inconsistent')
                 break
+    return bad
+
+
+# Group cmp, second formulation: the outcomes of the three-way comparison
+# (-1: SRC1 < SRC2, 0: equal, 1: SRC1 > SRC2) for which each predicate of
+# VPCMP/VPCMPU (imm8[2:0]) holds
+PRED_HOLDS = [{0}, {-1}, {-1, 0}, set(), {-1, 1}, {0, 1}, {1}, {-1, 0, 1}]
+# SRC1 and SRC2 swapped: the predicate that gives the same result
+PRED_SWAPPED = [0, 6, 5, 3, 4, 2, 1, 7]
+
+
+def cmp_imm(insn):
+    return insn.ops[3].n if len(insn.ops) > 3 else None
+
+
+def cmp_reference(insn, st):
+    """Group cmp, the second formulation: (exception, destination k).
+    The sources are unpacked with struct into signed or unsigned element
+    lists and compared three-way (PRED_HOLDS; VPCMPEQ is predicate 0 and
+    VPCMPGT predicate 6, signed), VPTESTM/NM look for a non-zero byte of
+    the AND; the fault rule is ref_source_bytes()'s; the mask is a string
+    of bits."""
+    mn, ops = insn.mn, insn.ops
+    src1, src2 = ops[1], ops[2]
+    vl, es = src1.size, {'d': 4, 'q': 8}[mn[-1]]
+    n = vl // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    on = f'{kv & ((1 << n) - 1):0{n}b}'[::-1]         # element j: on[j]
+    raw2 = ref_source_bytes(st, src2, vl, es, [int(x) for x in on])
+    if raw2 is None:
+        return 'PF', None
+    raw1 = st.z[src1.n].to_bytes(64, 'little')[:vl]
+    base = mn[:-1]
+    if base in ('vptestm', 'vptestnm'):
+        got = [any(x & y for x, y in zip(raw1[es * j:es * j + es],
+                                         raw2[es * j:es * j + es]))
+               for j in range(n)]
+        if base == 'vptestnm':
+            got = [not g for g in got]
+    else:
+        code = {4: 'i', 8: 'q'}[es]
+        fmt = f'<{n}{code.upper() if base == "vpcmpu" else code}'
+        x, y = struct.unpack(fmt, raw1), struct.unpack(fmt, raw2)
+        pred = {'vpcmpeq': 0, 'vpcmpgt': 6}.get(base, cmp_imm(insn))
+        got = [(p > q) - (p < q) in PRED_HOLDS[pred & 7]
+               for p, q in zip(x, y)]
+    bits = ''.join('1' if on[j] == '1' and got[j] else '0'
+                   for j in reversed(range(n)))
+    return None, int(bits, 2)
+
+
+def cmp_invariants(name, insn, st, out):
+    """Group cmp: the second formulation; only the k destination changes
+    and it has no bit from KL up; masked = unmasked AND the mask, and no
+    element active gives 0 without a fault; predicate p and p XOR 4
+    (VPTESTM and VPTESTNM) complement each other on the active elements;
+    VPCMPEQ and VPCMPGT are VPCMP with predicates 0 and 6; SRC1 and SRC2
+    swapped give PRED_SWAPPED's predicate (register forms); VPCMP and
+    VPCMPU agree on the elements whose sign bits agree and, for LT, LE,
+    NLT and NLE, on no other (register forms); at 128 bits the result is
+    the low KL bits."""
+    bad = []
+    mn, ops = insn.mn, insn.ops
+    dst, src1, src2 = ops[:3]
+    es = {'d': 4, 'q': 8}[mn[-1]]
+    kl = src1.size // es
+    ones = (1 << kl) - 1
+    exc, ref = cmp_reference(insn, st)
+    if exc != out.exc or (exc is None and out.k.get(dst.n) != ref):
+        got = out.exc or f'{out.k.get(dst.n, 0):x}'
+        want = exc or f'{ref:x}'
+        bad.append(f'{name}: differs from the struct formulation '
+                   f'(model {got}, formulation {want})')
+
+    def run(i, s=st):
+        o = model(i, s)
+        return o.exc, o.k.get(dst.n)
+
+    if insn.mask is not None:
+        k0 = list(st.k)
+        k0[insn.mask] = 0
+        if run(insn, dataclasses.replace(st, k=k0)) != (None, 0):
+            bad.append(f'{name}: no element active, not 0 (or a fault)')
+    if out.exc is not None:
+        return bad
+    res = out.k.get(dst.n)
+    if set(out.k) != {dst.n} or out.z or res >> kl:
+        bad.append(f'{name}: writes more than the KL bits of k{dst.n}')
+        return bad
+    kmask = ONES64 if insn.mask is None else st.k[insn.mask]
+    if insn.mask is not None:
+        if res & ~kmask:
+            bad.append(f'{name}: a bit set where the writemask is 0')
+        uexc, ures = run(dataclasses.replace(insn, mask=None))
+        if uexc is None and res != ures & kmask:
+            bad.append(f'{name}: not the unmasked result AND the mask')
+    imm = cmp_imm(insn)
+    base = mn[:-1]
+    if base in ('vptestm', 'vptestnm'):
+        other = dataclasses.replace(insn, mn=(
+            'vptestnm' if base == 'vptestm' else 'vptestm') + mn[-1])
+    else:
+        pred = {'vpcmpeq': 0, 'vpcmpgt': 6}.get(base, imm)
+        other = dataclasses.replace(
+            insn, mn=('vpcmpu' if base == 'vpcmpu' else 'vpcmp') + mn[-1],
+            ops=ops[:3] + (Op('i', pred ^ 4),))
+    cexc, cres = run(other)
+    if cexc is None and cres ^ res != kmask & ones:
+        bad.append(f'{name}: not the complement of {other.mn} '
+                   f'{cmp_imm(other)}')
+    if base in ('vpcmpeq', 'vpcmpgt'):
+        same = dataclasses.replace(insn, mn='vpcmp' + mn[-1], ops=ops + (
+            Op('i', 0 if base == 'vpcmpeq' else 6),))
+        if run(same) != (None, res):
+            bad.append(f'{name}: not VPCMP{mn[-1].upper()} with predicate '
+                       f'{cmp_imm(same)}')
+    if src2.kind == 'v':
+        if base in ('vpcmp', 'vpcmpu'):
+            sw = dataclasses.replace(insn, ops=(dst, src2, src1, Op(
+                'i', PRED_SWAPPED[imm & 7])))
+        elif base == 'vpcmpgt':
+            sw = dataclasses.replace(insn, mn='vpcmp' + mn[-1],
+                                     ops=(dst, src2, src1, Op('i', 1)))
+        else:
+            sw = dataclasses.replace(insn, ops=(dst, src2, src1))
+        if run(sw) != (None, res):
+            bad.append(f'{name}: SRC1 and SRC2 swapped differ')
+    if src2.kind == 'v' and base in ('vpcmp', 'vpcmpu'):
+        twin = dataclasses.replace(insn, mn=('vpcmpu' if base == 'vpcmp'
+                                             else 'vpcmp') + mn[-1])
+        diff = run(twin)[1] ^ res
+        a, b = st.z[src1.n], st.z[src2.n]
+        for j in range(kl):
+            sign = (elem(a, es, j) ^ elem(b, es, j)) >> (8 * es - 1)
+            want = sign and (imm & 3) in (1, 2) and kmask >> j & 1
+            if (diff >> j & 1) != want:
+                bad.append(f'{name}: signed and unsigned element {j} '
+                           f'{"agree" if want else "differ"}')
+                break
+    if src1.size > 16:
+        narrow = dataclasses.replace(insn, ops=tuple(
+            dataclasses.replace(o, size=16) if o.kind == 'v' else o
+            for o in ops))
+        if run(narrow) != (None, res & ((1 << (16 // es)) - 1)):
+            bad.append(f'{name}: at 128 bits not the low bits')
     return bad
 
 
@@ -1229,6 +1486,85 @@ def known_answers():
     kat('vpminuq {M}, %zmm2, %zmm3{%k1}{z}',
         stz({2: 0, 3: full}, ks(k1=0xfe), off=-8, mem=bytes(56)),
         lambda o: (o.exc, o.z[3]), (None, 0), disp=0)
+    # group cmp (AT&T: op [imm,] %xmm1, %xmm2, %k3 compares SRC1 = xmm2
+    # with SRC2 = xmm1); k3 starts as all ones: the bits from KL up clear
+    kall = ks(k3=ONES64)
+    kat('vpcmpeqd %xmm1, %xmm2, %k3',
+        stz({1: d(5, 0x80000000, 7, 0), 2: d(5, 0x80000000, 8, 1)}, kall),
+        lambda o: o.k[3], 0b0011)
+    c1, c2 = d(0x7fffffff, 0x80000000, 0, 1), d(0x80000000, 0x7fffffff, mm, 1)
+    for asm, want in (('vpcmpgtd', 0b0101),         # signed >
+                      ('vpcmpud $6,', 0b0010),      # unsigned >
+                      ('vpcmpd $2,', 0b1010),       # signed <=
+                      ('vpcmpud $1,', 0b0101),      # unsigned <
+                      ('vpcmpd $5,', 0b1101),       # signed >=
+                      ('vpcmpd $3,', 0),            # FALSE
+                      ('vpcmpud $7,', 0b1111)):     # TRUE
+        kat(f'{asm} %xmm1, %xmm2, %k3', stz({1: c2, 2: c1}, kall),
+            lambda o: o.k[3], want)
+    # TRUE at 512 bits under a mask: its low 16 bits
+    kat('vpcmpd $7, %zmm1, %zmm2, %k3{%k2}',
+        stz({1: 0, 2: 0}, ks(k2=0xffff0000ffff00ff, k3=ONES64)),
+        lambda o: o.k[3], 0x00ff)
+    kat('vpcmpq $7, %ymm1, %ymm2, %k3', stz({1: 0, 2: 0}, kall),
+        lambda o: o.k[3], 0b1111)
+    e1, e2 = q(1 << 63, 5), q(ONES64 >> 1, 5)
+    for asm, want in (('vpcmpuq $5,', 0b11), ('vpcmpq $5,', 0b10),
+                      ('vpcmpq $4,', 0b01), ('vpcmpuq $0,', 0b10),
+                      ('vpcmpgtq', 0b00), ('vpcmpq $1,', 0b01)):
+        kat(f'{asm} %xmm1, %xmm2, %k3', stz({1: e2, 2: e1}, kall),
+            lambda o: o.k[3], want)
+    # whole qwords: equal low dwords are not enough, nor is an AND that is
+    # 0 in the low dword only
+    g1, g2 = q(0x1_00000005, 7), q(0x2_00000005, 7)
+    kat('vpcmpeqq %xmm1, %xmm2, %k3', stz({1: g1, 2: g2}, kall),
+        lambda o: o.k[3], 0b10)
+    kat('vptestmq %xmm1, %xmm2, %k3', stz({1: q(1 << 32, 1),
+                                           2: q(1 << 32, 2)}, kall),
+        lambda o: o.k[3], 0b01)
+    kat('vpcmpq $0, %xmm1, %xmm1, %k3{%k1}', stz({1: 0}, ks(k1=0b10)),
+        lambda o: o.k[3], 0b10)
+    # qword 0 (masked off) in the lower guard page: no fault
+    kat('vpcmpuq $4, {M}, %xmm2, %k3{%k1}',
+        stz({2: q(0, 6)}, ks(k1=0b10), off=-8,
+            mem=(5).to_bytes(8, 'little')),
+        lambda o: (o.exc, o.k[3]), (None, 0b10), disp=0)
+    t1, t2 = d(0x0f, 0x0f, 0x80000000, mm), d(0xf0, 0x0f, 0x80000000, 0)
+    kat('vptestmd %xmm1, %xmm2, %k3', stz({1: t1, 2: t2}, kall),
+        lambda o: o.k[3], 0b0110)
+    kat('vptestnmd %xmm1, %xmm2, %k3', stz({1: t1, 2: t2}, kall),
+        lambda o: o.k[3], 0b1001)
+    # VPTESTNMQ {1to4} under k1 = 1011: AND = 0, 1, 0, 0
+    kat('vptestnmq {M}{1to4}, %ymm2, %k3{%k1}',
+        stz({2: q(0xff00, 1, 0x100, 0)}, ks(k1=0b1011, k3=ONES64), off=24,
+            mem=(0xff).to_bytes(8, 'little')),
+        lambda o: o.k[3], 0b1001, disp=0)
+    # across the end of the page: masked-off qwords 2, 3 do not fault
+    mem16 = q(7, 9).to_bytes(16, 'little')
+    kat('vpcmpeqq {M}, %ymm2, %k3{%k1}',
+        stz({2: q(7, 8, 0, 0)}, ks(k1=0b0011), off=PAGE - 16, mem=mem16),
+        lambda o: (o.exc, o.k[3]), (None, 0b01), disp=0)
+    kat('vpcmpeqq {M}, %ymm2, %k3{%k1}',
+        stz({2: 0}, ks(k1=0b0100), off=PAGE - 16, mem=mem16),
+        lambda o: o.exc, 'PF', disp=0)
+    # no element active (k1 bit 2 is above KL = 2): the {1toN} element in
+    # a guard page is not read, the result is 0
+    kat('vpcmpgtq {M}{1to2}, %xmm2, %k3{%k1}',
+        stz({2: 0}, ks(k1=0b100, k3=ONES64), off=PAGE),
+        lambda o: (o.exc, o.k[3]), (None, 0), disp=0)
+    # FALSE and TRUE read their active elements like the others (choice)
+    kat('vpcmpud $7, {M}, %xmm2, %k3{%k1}',
+        stz({2: 0}, ks(k1=0b0001), off=PAGE - 4, mem=bytes(4)),
+        lambda o: (o.exc, o.k[3]), (None, 0b0001), disp=0)
+    kat('vpcmpd $3, {M}, %xmm2, %k3{%k1}',
+        stz({2: 0}, ks(k1=0b0010), off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    # the writemask is the destination: read, then replaced whole
+    kat('vpcmpeqd %xmm1, %xmm1, %k2{%k2}', stz({1: 0}, ks(k2=0xffc5)),
+        lambda o: o.k[2], 0b0101)
+    kat('vpcmpeqd %zmm1, %zmm1, %k1{%k2}',
+        stz({1: 0}, ks(k1=ONES64, k2=0x12345678_9abcdef0)),
+        lambda o: o.k[1], 0xdef0)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -1245,8 +1581,9 @@ class _Adhoc:
         self.feature = 'F'
 
 
-# group int has many forms of few kinds: a quarter of the cases per form
-SELF_CHECK_DIVISOR = {'int': 4}
+# groups int and cmp have many forms of few kinds: a quarter of the cases
+# per form
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4}
 
 
 def self_check(n):
@@ -1326,6 +1663,50 @@ def _int_op(es, op):
     return lambda c: sem_int(c, es, op)
 
 
+# ---- deliberately broken models (group cmp) -----------------------------
+
+def _cmp_op(mn, op):
+    """mn's compare op (a, b, n, imm) replaced by op."""
+    return lambda c: sem_cmp(c, CMP_ROWS[mn][0], op)
+
+
+def _cmp_after(mn, how):
+    """mn, then its destination k changed by how(result, old value of the
+    destination, writemask, KL bits)."""
+    def sem(c):
+        sem_cmp(c, *CMP_ROWS[mn])
+        dst, src1 = c.i.ops[:2]
+        ones = (1 << (src1.size // CMP_ROWS[mn][0])) - 1
+        kmask = ONES64 if c.i.mask is None else c.st.k[c.i.mask]
+        c.out.k[dst.n] = how(c.out.k[dst.n], c.st.k[dst.n], kmask,
+                             ones) & ONES64
+    return sem
+
+
+def _cmp_reads(mn):
+    """mn reads every element of its memory operand, the {1toN} element
+    included, whatever the mask."""
+    def sem(c):
+        src, es = c.i.ops[2], CMP_ROWS[mn][0]
+        if src.kind == 'm':
+            n = 1 if src.bcst else c.i.ops[1].size // es
+            for j in range(n):
+                c.mem.read(c.offset() + es * j, es)
+        sem_cmp(c, *CMP_ROWS[mn])
+    return sem
+
+
+def _mut_unmasked(c):
+    """VPCMPQ with the writemask ignored."""
+    c.i = dataclasses.replace(c.i, mask=None)
+    sem_cmp(c, *CMP_ROWS['vpcmpq'])
+
+
+def _pred(base, remap):
+    """base (vpcmp or vpcmpu) with the predicate remapped."""
+    return lambda a, b, n, imm: CMP_OPS[base](a, b, n, remap(imm & 7))
+
+
 # description, mnemonic, broken semantics
 MUTANTS = [
     ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
@@ -1350,6 +1731,42 @@ MUTANTS = [
      _mut_bcst_always_read),
     ('VPMINUQ reads masked-off memory elements', 'vpminuq',
      _mut_reads_masked_off),
+    # group cmp
+    ('VPCMPEQQ compares the low dwords only', 'vpcmpeqq',
+     _cmp_op('vpcmpeqq', lambda a, b, n, imm: low32(a) == low32(b))),
+    ('VPCMPEQD merges the masked-off bits', 'vpcmpeqd',
+     _cmp_after('vpcmpeqd', lambda r, old, m, ones: r | old & ~m & ones)),
+    ('VPCMPGTD compares unsigned', 'vpcmpgtd',
+     _cmp_op('vpcmpgtd', lambda a, b, n, imm: a > b)),
+    ('VPCMPGTQ is SRC1 >= SRC2', 'vpcmpgtq',
+     _cmp_op('vpcmpgtq', lambda a, b, n, imm: sx(a, n) >= sx(b, n))),
+    ('VPCMPGTQ reads {1toN} with no element active', 'vpcmpgtq',
+     _cmp_reads('vpcmpgtq')),
+    ('VPCMPD LE is LT', 'vpcmpd',
+     _cmp_op('vpcmpd', _pred('vpcmp', lambda p: 1 if p == 2 else p))),
+    ('VPCMPD keeps the bits from KL up', 'vpcmpd',
+     _cmp_after('vpcmpd', lambda r, old, m, ones: r | old & ~ones)),
+    ('VPCMPQ compares SRC2 with SRC1', 'vpcmpq',
+     _cmp_op('vpcmpq', lambda a, b, n, imm: CMP_OPS['vpcmp'](b, a, n,
+                                                             imm))),
+    ('VPCMPQ ignores the writemask', 'vpcmpq', _mut_unmasked),
+    ('VPCMPUD compares signed', 'vpcmpud', _cmp_op('vpcmpud',
+                                                   CMP_OPS['vpcmp'])),
+    ('VPCMPUD swaps FALSE and TRUE', 'vpcmpud',
+     _cmp_op('vpcmpud', _pred('vpcmpu', lambda p: p ^ 4 if p & 3 == 3
+                              else p))),
+    ('VPCMPUQ takes the predicate from imm8[1:0]', 'vpcmpuq',
+     _cmp_op('vpcmpuq', _pred('vpcmpu', lambda p: p & 3))),
+    ('VPCMPUQ reads masked-off memory elements', 'vpcmpuq',
+     _cmp_reads('vpcmpuq')),
+    ('VPTESTMD tests SRC1 OR SRC2', 'vptestmd',
+     _cmp_op('vptestmd', lambda a, b, n, imm: a | b != 0)),
+    ('VPTESTMQ tests the low dwords only', 'vptestmq',
+     _cmp_op('vptestmq', lambda a, b, n, imm: low32(a & b) != 0)),
+    ('VPTESTNMD is VPTESTMD', 'vptestnmd',
+     _cmp_op('vptestnmd', CMP_OPS['vptestm'])),
+    ('VPTESTNMQ sets the masked-off bits', 'vptestnmq',
+     _cmp_after('vptestnmq', lambda r, old, m, ones: r | ~m & ones)),
 ]
 
 
@@ -1407,7 +1824,7 @@ def invariants(name, form, insn, st, out, r):
         a = model(insn, dataclasses.replace(st, k=k1))
         b = model(dataclasses.replace(insn, mask=None, zero=False),
                   dataclasses.replace(st, k=k1))
-        if (a.exc, a.z, a.mem) != (b.exc, b.z, b.mem):
+        if (a.exc, a.z, a.k, a.mem) != (b.exc, b.z, b.k, b.mem):
             bad.append(f'{name}: all-ones mask differs from no mask')
     if insn.mask is not None and ops[0].kind == 'v':
         k0 = list(st.k)
@@ -1499,6 +1916,8 @@ def invariants(name, form, insn, st, out, r):
         bad.append(f'{name}: a fault with results')
     if getattr(form, 'group', '') == 'int':
         bad += int_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'cmp':
+        bad += cmp_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \

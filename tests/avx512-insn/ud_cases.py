@@ -148,6 +148,23 @@ CASES = [
     # APX's EVEX-encoded KMOV
     ('kmovb %eax,%k1 (EVEX)', '62 f1 7d 08 92 c8', 'ud', 'ok', 'kmask', 0),
     ('kmovb %r17d,%k1 (EVEX)', '62 f9 7d 08 92 c9', 'ud', 'ok', 'kmask', 0),
+    # compares into k (group cmp): a k destination is always zero-masked,
+    # yet EVEX.z must be 0 (GNU as refuses {z} there); with aaa=000 z=1
+    # is #UD anyway
+    ('vpcmpeqd %zmm1,%zmm3,%k2{%k1}', '62 f1 65 49 76 d1', 'ok', 'ok',
+     'cmp', 0),
+    ('vpcmpltd %zmm1,%zmm3,%k2{%k1}', '62 f3 65 49 1f d1 01', 'ok', 'ok',
+     'cmp', 0),
+    ('vptestmd (%rax),%zmm3,%k2{%k1}', '62 f2 65 49 27 10', 'ok', 'ok',
+     'cmp', 0),
+    ('z=1 with a k destination, vpcmpeqd %zmm1,%zmm3,%k2{%k1}{z}',
+     '62 f1 65 c9 76 d1', 'ud', 'ud', 'cmp', 0),
+    ('z=1 with a k destination, vpcmpd $1,%zmm1,%zmm3,%k2{%k1}{z}',
+     '62 f3 65 c9 1f d1 01', 'ud', 'ud', 'cmp', 0),
+    ('z=1 with a k destination, vptestmd (%rax),%zmm3,%k2{%k1}{z}',
+     '62 f2 65 c9 27 10', 'ud', 'ud', 'cmp', 0),
+    ('z=1 with aaa=000 and a k destination, vpcmpeqd', '62 f1 65 c8 76 d1',
+     'ud', 'ud', 'cmp', 0),
     # faults: alignment, and fault suppression by the mask
     ('vmovaps 0x4(%rax),%zmm2{%k1}, k1=0 (misaligned)',
      '62 f1 7c 49 28 90 04 00 00 00', 'gp', 'gp', 'move', 0),
