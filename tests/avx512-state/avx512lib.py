@@ -31,6 +31,63 @@ def build_prog():
     return prog
 
 
+# The guest of the tests that boot Linux (test-avx512-guest.py,
+# test-avx512-migrate.py): Debian's Linux 7.x kernel and an initramfs
+# holding avx512-state.  The kernel passes GLIBC_TUNABLES=... (no dot in the name) to /init's
+# environment.  clearcpuid=avx512vl: with AVX512F and AVX512VL the kernel
+# runs blake2s_compress_avx512 (EVEX) from blake2s_mod_init at boot, which
+# QEMU cannot execute yet (#UD, oops, init killed); the kernel still
+# enables XSAVE components 5-7 with AVX512F alone.
+KERNEL_APPEND = os.environ.get('AVX512_GUEST_APPEND',
+                               f'GLIBC_TUNABLES={TUNABLES} '
+                               'clearcpuid=avx512vl')
+
+RUN_SH = r'''#!/bin/sh
+# avx512-state's checks, then its threads mode (avx.secs=N seconds)
+for a in $(cat /proc/cmdline); do
+    case $a in
+    avx.secs=*) SECS=${a#avx.secs=} ;;
+    esac
+done
+flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep avx512)
+echo "AVX512-STATE: kernel's cpuinfo flags:" $flags
+avx512-state
+echo "AVX512-STATE: exit $?"
+avx512-state threads 4 ${SECS:-5}
+echo "AVX512-STATE: threads exit $?"
+'''
+
+
+def guest_kernel():
+    """The guest kernel (scripts/guest-kernel.sh fetches it once)."""
+    return subprocess.run([os.path.join(T.TOP, 'scripts', 'guest-kernel.sh')],
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def initramfs():
+    """The initramfs: busybox, avx512-state and RUN_SH as /run.sh."""
+    prog = build_prog()
+    run_sh = os.path.join(OUT, 'run.sh')
+    img = os.path.join(OUT, 'guest.cpio.gz')
+    try:
+        with open(run_sh, encoding='utf-8') as f:
+            changed = f.read() != RUN_SH
+    except OSError:
+        changed = True
+    if changed:
+        with open(run_sh, 'w', encoding='utf-8') as f:
+            f.write(RUN_SH)
+        os.chmod(run_sh, 0o755)
+    mk = os.path.join(T.TOP, 'scripts', 'mkinitramfs.sh')
+    if (changed or not os.path.exists(img) or
+            os.path.getmtime(img) < max(os.path.getmtime(prog),
+                                        os.path.getmtime(mk))):
+        subprocess.run([mk, img, '--add', prog, '--add',
+                        run_sh + ':/run.sh'], check=True)
+    return img
+
+
 # Soft checks: every check of a run is logged, and the run fails at the end
 # (finish) if any did, so that one report shows all that differ.
 FAILURES = []

@@ -24,67 +24,21 @@ clearcpuid (see KERNEL_APPEND) while it keeps XSAVE components 5-7.
 """
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
-from avx512lib import CPU_512, OUT, TUNABLES, build_prog  # noqa: E402
+from avx512lib import CPU_512, KERNEL_APPEND, initramfs  # noqa: E402
 import avx512lib as L  # noqa: E402
 
 SECONDS = 8
-# The kernel passes GLIBC_TUNABLES=... (no dot in the name) to /init's
-# environment.  clearcpuid=avx512vl: with AVX512F and AVX512VL the kernel
-# runs blake2s_compress_avx512 (EVEX) from blake2s_mod_init at boot, which
-# QEMU cannot execute yet (#UD, oops, init killed); the kernel still
-# enables XSAVE components 5-7 with AVX512F alone.
-KERNEL_APPEND = os.environ.get('AVX512_GUEST_APPEND',
-                               f'GLIBC_TUNABLES={TUNABLES} '
-                               'clearcpuid=avx512vl')
-
-RUN_SH = r'''#!/bin/sh
-# avx512-state's checks, then its threads mode (avx.secs=N seconds)
-for a in $(cat /proc/cmdline); do
-    case $a in
-    avx.secs=*) SECS=${a#avx.secs=} ;;
-    esac
-done
-flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep avx512)
-echo "AVX512-STATE: kernel's cpuinfo flags:" $flags
-avx512-state
-echo "AVX512-STATE: exit $?"
-avx512-state threads 4 ${SECS:-5}
-echo "AVX512-STATE: threads exit $?"
-'''
 
 FEATURES = [(0x020, 'AVX-512 opmask'), (0x040, 'AVX-512 Hi256'),
             (0x080, 'AVX-512 ZMM_Hi256')]
 LAYOUT = [(5, 1088, 64), (6, 1152, 512), (7, 1664, 1024)]
 
 expect = L.expect
-
-
-def initramfs():
-    prog = build_prog()
-    run_sh = os.path.join(OUT, 'run.sh')
-    img = os.path.join(OUT, 'guest.cpio.gz')
-    try:
-        with open(run_sh, encoding='utf-8') as f:
-            changed = f.read() != RUN_SH
-    except OSError:
-        changed = True
-    if changed:
-        with open(run_sh, 'w', encoding='utf-8') as f:
-            f.write(RUN_SH)
-        os.chmod(run_sh, 0o755)
-    mk = os.path.join(T.TOP, 'scripts', 'mkinitramfs.sh')
-    if (changed or not os.path.exists(img) or
-            os.path.getmtime(img) < max(os.path.getmtime(prog),
-                                        os.path.getmtime(mk))):
-        subprocess.run([mk, img, '--add', prog, '--add',
-                        run_sh + ':/run.sh'], check=True)
-    return img
 
 
 def boot(wd, name, cpu, kernel, img):
@@ -100,10 +54,7 @@ def boot(wd, name, cpu, kernel, img):
 
 def main():
     T.skip_unless_apxf()
-    kernel = subprocess.run([os.path.join(T.TOP, 'scripts',
-                                          'guest-kernel.sh')],
-                            capture_output=True, text=True,
-                            check=True).stdout.strip()
+    kernel = L.guest_kernel()
     img = initramfs()
     wd = T.workdir()
     try:
