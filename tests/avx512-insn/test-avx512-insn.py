@@ -3,10 +3,10 @@
 
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
 Debian unstable: every form of forms_move.py, forms_kmask.py,
-forms_masked.py and forms_int.py (and forms_selftest.py, which needs no
-AVX-512) in a
-legacy variant (memory base/index and GPR operands in R8-R15) and an APX
-variant (R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
+forms_masked.py, forms_int.py and forms_shuf.py (and forms_selftest.py,
+which needs no AVX-512) in a legacy variant (memory base/index and GPR
+operands in R8-R15) and an APX variant (R16-R31: EVEX.B4/X4, APX's EVEX
+KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
      62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
      are set exactly for R16-R31, and the displacement is disp8 when
@@ -48,21 +48,21 @@ sys.path.insert(0, HERE)
 import apxtest as T  # noqa: E402
 import model as M  # noqa: E402
 import ud_cases  # noqa: E402
-from forms_common import STORE, group_cases  # noqa: E402
+from forms_common import CASE_DIVISOR, STORE, group_cases  # noqa: E402
 
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
 GROUPS = ['move', 'kmask', 'masked']
-ALL_GROUPS = ['move', 'kmask', 'masked', 'int']
-# per form; diff.c runs a tenth of these of group int's forms
-# (forms_common.CASE_DIVISOR)
+ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'shuf']
+# per form; diff.c runs a tenth of these of group int's forms and half of
+# them of group shuf's (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
 # of every case of these groups' forms, on any host, for the forms that
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
-MODEL_GROUPS = ['move', 'kmask', 'masked', 'int']
+MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'shuf']
 MODEL_CASES = 100
 # The groups implemented in part under TCG, each with the mnemonics that
 # are, as GNU as spells them ('vpsubd', 'vpandq', ...): model_implemented()
@@ -75,6 +75,7 @@ IMPLEMENTED = {
         'vpminud', 'vpminuq', 'vpmaxsd', 'vpmaxsq', 'vpmaxud', 'vpmaxuq',
         'vpabsd', 'vpabsq', 'vpmulld', 'vpmuldq', 'vpmuludq',
     },
+    'shuf': set(),
 }
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
@@ -480,8 +481,8 @@ nkat, ncases, fails = M.self_check(20)
 T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
         'invariants, and the known answers; each of the '
-        f'{len(M.MUTANTS)} deliberately broken models of group int fails '
-        'that check' +
+        f'{len(M.MUTANTS)} deliberately broken models of groups int and '
+        'shuf fails that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
@@ -496,6 +497,13 @@ for grp, mns in sorted(IMPLEMENTED.items()):
           f'{len(gforms)} forms checked (IMPLEMENTED: '
           f'{" ".join(sorted(mns)) or "none yet"}), '
           f'{group_cases(grp, MODEL_CASES)} cases each')
+
+
+def fewer_cases():
+    """The groups whose forms run fewer of the MODEL_CASES, as text."""
+    return ', '.join(f'group {g}: {group_cases(g, MODEL_CASES)}'
+                     for g in sorted(CASE_DIVISOR) if g in MODEL_GROUPS)
+
 
 def trace(variant, forms, cpu=FORCED):
     """Start diff.c --trace of forms under cpu (None: the host CPU)."""
@@ -534,8 +542,7 @@ def model_run(variant, forms, cpu=FORCED, proc=None):
     short = [f.name for f in forms
              if seen[f.name] != group_cases(f.group, MODEL_CASES)]
     T.check(not short, f'the trace ({where}, {variant}) has {MODEL_CASES} '
-            'cases of every form (group int: '
-            f'{group_cases("int", MODEL_CASES)})' +
+            f'cases of every form ({fewer_cases()})' +
             (f'; not of {" ".join(short[:10])}' if short else ''))
     return sum(seen.values()), bad, known, out
 
@@ -582,7 +589,7 @@ if checked:
                   f'({" ".join(sorted(forms))}): {MODEL_KNOWN_QEMU[why]}')
         T.check(not bad, f'QEMU == model ({variant} variants): {n} cases of '
                 f'{len(variant_forms[variant])} forms ({MODEL_CASES} each, '
-                f'{group_cases("int", MODEL_CASES)} of group int)' +
+                f'{fewer_cases()})' +
                 model_report(bad, variant))
     # the comparison can fail: a bit of QEMU's result flipped (GPR slot A
     # of the first case that raised no exception) is found
