@@ -18,9 +18,9 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        group cmp), or "sigill" when the
- *                                        first case raised #UD at the
- *                                        instruction
+ *                                        groups cmp and shuf), or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -28,7 +28,7 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        group cmp)
+ *                                        groups cmp and shuf)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -38,8 +38,8 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp),
- * "all" (every AVX-512 group, not selftest) or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
+ * shuf), "all" (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -75,13 +75,13 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp"
+    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf"
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5 };
+enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2 };
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2, 2 };
 _Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
                "a case divisor per group");
 
@@ -434,6 +434,46 @@ static uint64_t cmp_lane(void)
     }
 }
 
+/*
+ * Group shuf: random elements (all different, so that a permute taking
+ * the wrong one shows), sign boundaries of bytes, words and dwords
+ * (VPMOVSX/ZX), and bit patterns: 0xf0.., 0xcc.. and 0xaa.. as DEST,
+ * SRC1 and SRC2 of VPTERNLOG meet all eight minterms in every byte.
+ */
+static const uint64_t shuf_pattern_pool[] = {
+    0, ~0ull, 0xf0f0f0f0f0f0f0f0ull, 0xccccccccccccccccull,
+    0xaaaaaaaaaaaaaaaaull, 0x0f0f0f0f0f0f0f0full, 0x3333333333333333ull,
+    0x5555555555555555ull, 0xff00ff00ff00ff00ull, 0xffff0000ffff0000ull,
+    0xffffffff00000000ull,
+};
+
+/* bytes, words or dwords, each 0, 1, MAX, MIN, MIN + 1, -2 or -1 */
+static uint64_t sign_edge_lane(void)
+{
+    unsigned b = 8u << (rnd() % 3), i;
+    uint64_t ones = (1ull << b) - 1, min = 1ull << (b - 1), lane = 0;
+    const uint64_t edge[] = { 0, 1, min - 1, min, min + 1, ones - 1, ones };
+
+    for (i = 0; i < 64; i += b) {
+        lane |= edge[rnd() % 7] << i;
+    }
+    return lane;
+}
+
+static uint64_t shuf_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2: case 3:
+        return rnd();
+    case 4: case 5:
+        return sign_edge_lane();
+    case 6:
+        return PICK(shuf_pattern_pool);
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -502,8 +542,10 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         cmp_palette();
     }
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = fm->group == INT ? int_edge_lane()
-                   : fm->group == CMP ? cmp_lane() : lane();
+        uint64_t l = fm->group == INT    ? int_edge_lane()
+                     : fm->group == CMP  ? cmp_lane()
+                     : fm->group == SHUF ? shuf_lane()
+                                         : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -565,13 +607,14 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT || fm->group == CMP) {
-        /* boundary values (cmp: the palette), in elements aligned with
-         * the operand */
+    if (fm->group == INT || fm->group == CMP || fm->group == SHUF) {
+        /* boundary values (cmp: the palette; shuf: sign boundaries and
+         * bit patterns), in elements aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = fm->group == INT ? int_edge_lane() : cmp_lane();
+            uint64_t l = fm->group == INT ? int_edge_lane()
+                       : fm->group == CMP ? cmp_lane() : shuf_lane();
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {
