@@ -18,9 +18,10 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        groups cmp and shuf), or
- *                                        "sigill" when the first case
- *                                        raised #UD at the instruction
+ *                                        the groups cmp and shuf, / 4 in
+ *                                        group shift), or "sigill" when
+ *                                        the first case raised #UD at the
+ *                                        instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -28,7 +29,8 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        groups cmp and shuf)
+ *                                        the groups cmp and shuf, / 4 in
+ *                                        group shift)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -39,7 +41,7 @@
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
  * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
- * shuf), "all" (every AVX-512 group, not selftest) or "none".
+ * shuf, shift), "all" (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -75,13 +77,13 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf"
+    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift"
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6 };
+enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2, 2 };
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2, 2, 4 };
 _Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
                "a case divisor per group");
 
@@ -474,6 +476,68 @@ static uint64_t shuf_lane(void)
     }
 }
 
+/*
+ * Group shift: per-element counts (VPSLLVD, VPROLVQ, ...) and the count of
+ * the xmm/m128 forms (the low qword), below, at and above the element
+ * width, huge ones, and huge ones whose low bits are a small count (an
+ * emulator that keeps only the low 5, 6 or 8 bits of a count, or the low
+ * dword of a qword count, gets them wrong).
+ */
+static const uint32_t d_count_pool[] = {
+    0, 1, 2, 7, 15, 16, 30, 31, 32, 33, 63, 64, 65, 255, 256, 257,
+    0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xffffffe1, 0x10000,
+};
+static const uint64_t q_count_pool[] = {
+    0, 1, 2, 7, 31, 32, 33, 62, 63, 64, 65, 127, 128, 255, 256, 0x101,
+    0xffffffff, 0x80000000ull, 0x100000000ull, 0x100000001ull,
+    0x100000020ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
+    0x8000000000000001ull, ~0ull, 0xffffffffffffffc1ull,
+};
+
+/* a lane of group shift: a qword count (a small one is also two dword
+ * counts), two dword counts, boundary data (sign bits) or random bits */
+static uint64_t shift_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1:
+        return PICK(q_count_pool);
+    case 2: case 3:
+        return PICK(d_count_pool) | (uint64_t)PICK(d_count_pool) << 32;
+    case 4:
+        return rnd() % 70;
+    case 5:
+        return (uint64_t)(rnd() % 70) << 32 | rnd() % 40;
+    case 6:
+        return rnd() & 1 ? PICK(q_edge_pool)
+                         : d_edge() | (uint64_t)d_edge() << 32;
+    default:
+        return rnd();
+    }
+}
+
+/*
+ * A lane of a form's vector inputs (and, in the groups int, cmp, shuf and
+ * shift, of its memory operand).  first: the lane is the low qword of a
+ * register or of the memory operand, which in group shift is half of the
+ * time a count 0-69 (the xmm/m128 count forms would see few counts below
+ * the element width otherwise).
+ */
+static uint64_t group_lane(const struct form *fm, int first)
+{
+    switch (fm->group) {
+    case INT:
+        return int_edge_lane();
+    case CMP:
+        return cmp_lane();
+    case SHUF:
+        return shuf_lane();
+    case SHIFT:
+        return first && rnd() % 2 ? rnd() % 70 : shift_lane();
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -542,10 +606,7 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         cmp_palette();
     }
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = fm->group == INT    ? int_edge_lane()
-                     : fm->group == CMP  ? cmp_lane()
-                     : fm->group == SHUF ? shuf_lane()
-                                         : lane();
+        uint64_t l = group_lane(fm, i % 8 == 0);
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -607,14 +668,15 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT || fm->group == CMP || fm->group == SHUF) {
+    if (fm->group == INT || fm->group == CMP || fm->group == SHUF ||
+        fm->group == SHIFT) {
         /* boundary values (cmp: the palette; shuf: sign boundaries and
-         * bit patterns), in elements aligned with the operand */
+         * bit patterns; shift: counts), in elements aligned with the
+         * operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = fm->group == INT ? int_edge_lane()
-                       : fm->group == CMP ? cmp_lane() : shuf_lane();
+            uint64_t l = group_lane(fm, p == k->off);
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {

@@ -26,14 +26,16 @@ import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
 import forms_selftest  # noqa: E402
 import forms_shuf  # noqa: E402
+import forms_shift  # noqa: E402
 import ud_cases  # noqa: E402
 
 # diff.c's group_names, in this order (a new group goes at the end, after
 # selftest, so that the forms before it keep their GPR slots)
-GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp', 'shuf']
+GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp', 'shuf',
+          'shift']
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS)
+         forms_shuf.FORMS + forms_shift.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked', 'int', 'cmp' and 'shuf' (forms_*.py), written from the
-Intel SDM's operation sections, so that an emulator's results can be
-checked on a host without AVX-512.
+'kmask', 'masked', 'int', 'cmp', 'shuf' and 'shift' (forms_*.py), written
+from the Intel SDM's operation sections, so that an emulator's results can
+be checked on a host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
 vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
@@ -18,8 +18,9 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
   * memory fault suppression: a masked-off element is neither read nor
     written, and cannot fault; a broadcast element ({1toN}, VPBROADCAST
     and VBROADCAST from memory) is read when one of the destination
-    elements it feeds is active (not so the permutes of group shuf, whose
-    exception class E4NF has no fault suppression);
+    elements it feeds is active (not so the permutes of group shuf and the
+    m128 count of group shift, whose exception class E4NF has no fault
+    suppression);
   * the aligned moves (VMOVAPS/APD/DQA32/DQA64) raise #GP on a misaligned
     operand whatever the mask (exception class E1);
   * a faulting instruction changes nothing, memory included;
@@ -64,7 +65,19 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     sign-extend source element j (byte, word or dword) into destination
     element j.  These two (classes E4 and E5) read only the memory
     elements of active destination elements (a {1toN} element if any is
-    active), so masked-off ones cannot fault.
+    active), so masked-off ones cannot fault;
+  * group shift: elementwise on dwords or qwords, each element shifted
+    by a count taken whole and unsigned: the imm8 (VPSLLD $N, ...), bits
+    63:0 of the xmm/m128 count (one count for all elements; the high
+    qword is ignored) or the element of the V row's count operand
+    (VPSLLVD, ...).  VPSLL/VPSRL give 0 for a count above width-1,
+    VPSRA fills the element with its sign bit; VPROL/VPROR rotate by the
+    count mod the width.  In the immediate forms the r/m operand (and
+    {1toN}) is the shifted source, in the V rows the counts.  The m128
+    count is read whatever the mask: a fault there is raised even with
+    every element masked off (exception class E4NF, no fault
+    suppression); the FV operands suppress faults like group int's.  No
+    RFLAGS or MXCSR change.
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
 operand of the compares with FALSE/TRUE read like the others), the choice
@@ -72,12 +85,13 @@ is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the six groups (fewer for int,
-                                   cmp and shuf), checking the model
-                                   against itself (independent
+                                   form of the seven groups (fewer for
+                                   int, cmp, shuf and shift), checking the
+                                   model against itself (independent
                                    formulations, invariants), and that
                                    deliberately broken models of the
-                                   groups int, cmp and shuf (MUTANTS)
+                                   groups int, cmp, shuf and shift
+                                   (MUTANTS)
                                    fail that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
@@ -97,13 +111,14 @@ import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
+import forms_shift  # noqa: E402
 import forms_shuf  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS}
+         forms_shuf.FORMS + forms_shift.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -749,6 +764,84 @@ def sem_shuf(c):
             'shufi': sem_shufi}[kind](c, es)
 
 
+# Group shift: per operation, one element's result from its unsigned
+# value a and its whole unsigned count c (n: element bits), as the SDM's
+# operation sections define them (LOGICAL_LEFT_SHIFT_DWORDS, ...,
+# VPSLLVD/VPSRAVQ, VPROLD/VPRORVQ).
+def shift_sll(a, c, n):
+    """IF COUNT > n-1 THEN 0 ELSE ZeroExtend(SRC << COUNT)."""
+    return 0 if c > n - 1 else (a << c) & ((1 << n) - 1)
+
+
+def shift_srl(a, c, n):
+    """IF COUNT > n-1 THEN 0 ELSE ZeroExtend(SRC >> COUNT)."""
+    return 0 if c > n - 1 else a >> c
+
+
+def shift_sra(a, c, n):
+    """IF COUNT > n-1 THEN COUNT := n; SignExtend(SRC) >> COUNT: a count
+    of n or more fills the element with its sign bit."""
+    return (sx(a, n) >> min(c, n)) & ((1 << n) - 1)
+
+
+def shift_rol(a, c, n):
+    """COUNT := COUNT MOD n; (SRC << COUNT) OR (SRC >> (n - COUNT))."""
+    c %= n
+    return ((a << c) | (a >> (n - c))) & ((1 << n) - 1)
+
+
+def shift_ror(a, c, n):
+    """COUNT := COUNT MOD n; (SRC >> COUNT) OR (SRC << (n - COUNT))."""
+    c %= n
+    return ((a >> c) | (a << (n - c))) & ((1 << n) - 1)
+
+
+SHIFT_OPS = {'sll': shift_sll, 'srl': shift_srl, 'sra': shift_sra,
+             'rol': shift_rol, 'ror': shift_ror}
+SHIFT_RE = re.compile(r'vp(sll|srl|sra|rol|ror)(v?)([dq])$')
+# per mnemonic: element size, operation, per-element counts (the V rows)
+SHIFT_ROWS = {}
+for _mn in sorted(forms_shift.MNEMONICS):
+    _m = SHIFT_RE.match(_mn)
+    SHIFT_ROWS[_mn] = (4 if _m.group(3) == 'd' else 8,
+                       SHIFT_OPS[_m.group(1)], bool(_m.group(2)))
+
+
+def count_m128(insn):
+    """Is insn a shift by the count in an m128 operand?  That operand is
+    read whatever the mask (exception class E4NF: no fault suppression)."""
+    row = SHIFT_ROWS.get(insn.mn)
+    return bool(row) and not row[2] and insn.ops[-1].kind == 'm'
+
+
+def sem_shift(c, es, op, var):
+    """Group shift: DEST element j := op(SRC[j], COUNT) where active.
+    Immediate forms (OP dest, src/m/{1toN}, imm8): COUNT is the imm8 for
+    every element and SRC the r/m operand (memory: masked-off elements
+    not read).  xmm/m128 forms (OP dest, src, xmm/m128): COUNT is bits
+    63:0 of the xmm register or of the 16-byte memory operand, which is
+    read (and can fault) even when no element is active.  V forms (OP
+    dest, src, counts/m/{1toN}): COUNT is element j of the counts."""
+    ops = c.i.ops
+    dst = ops[0]
+    nelem = dst.size // es
+    act = c.active(nelem)
+    if ops[-1].kind == 'i':
+        a = c.velems(ops[1], es, nelem, act)
+        cnt = [ops[2].n] * nelem
+    else:
+        v = c.z(ops[1].n)
+        a = [elem(v, es, j) for j in range(nelem)]
+        if var:
+            cnt = c.velems(ops[2], es, nelem, act)
+        elif ops[2].kind == 'v':
+            cnt = [c.z(ops[2].n) & ONES64] * nelem
+        else:
+            cnt = [c.mem.read(c.offset(), 16) & ONES64] * nelem
+    c.vwrite(dst, es, [op(a[j], cnt[j], 8 * es) if act[j] else None
+                       for j in range(nelem)], act)
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
@@ -759,6 +852,8 @@ def semantics(c):
         return sem_cmp(c, *CMP_ROWS[mn])
     if mn in forms_shuf.KIND:
         return sem_shuf(c)
+    if mn in SHIFT_ROWS:
+        return sem_shift(c, *SHIFT_ROWS[mn])
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -1056,6 +1151,36 @@ def rand_shuf_lane(r):
     return r.choice(SHUF_PATTERNS)
 
 
+# shift counts (group shift): below, at and above 32 and 64, huge, and
+# huge with small low bits
+D_COUNTS = [0, 1, 2, 7, 16, 31, 32, 33, 63, 64, 255, 256, 0x7fffffff,
+            0x80000000, 0xffffffff, 0xffffffe1]
+Q_COUNTS = [0, 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256,
+            0xffffffff, 1 << 32, (1 << 32) + 1, (1 << 32) + 32, 1 << 63,
+            ONES64, ONES64 - 62]
+
+
+def rand_shift_lane(r, first=False):
+    """A lane of group shift: a qword count, two dword counts, small
+    counts, boundary data or random bits; the first lane of a register
+    or of the memory operand is half of the time a count 0-69 (the
+    xmm/m128 count)."""
+    if first and r.randrange(2):
+        return r.randrange(70)
+    kind = r.randrange(6)
+    if kind == 0:
+        return r.choice(Q_COUNTS)
+    if kind == 1:
+        return r.choice(D_COUNTS) | r.choice(D_COUNTS) << 32
+    if kind == 2:
+        return r.randrange(70) << 32 | r.randrange(40)
+    if kind == 3:
+        return r.randrange(70)
+    if kind == 4:
+        return rand_int_lane(r)
+    return r.getrandbits(64)
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -1074,10 +1199,16 @@ def rand_state(r, insn, form, place=None):
     the page, across either edge or in a guard page; scratch is 0."""
     z = {}
     group = getattr(form, 'group', '')
-    lane = cmp_lanes(r) if group == 'cmp' else {
+    one = cmp_lanes(r) if group == 'cmp' else {
         'int': rand_int_lane, 'shuf': rand_shuf_lane}.get(group, rand_lane)
+
+    def lane(i):
+        """Lane i of a register or of the memory operand (group shift: in
+        lane 0, the xmm/m128 count, a small count half of the time)."""
+        return rand_shift_lane(r, i == 0) if group == 'shift' else one(r)
+
     for n in {o.n for o in insn.ops if o.kind == 'v'}:
-        z[n] = sum(lane(r) << (64 * i) for i in range(8))
+        z[n] = sum(lane(i) << (64 * i) for i in range(8))
     st = State(z=z, k=[rand_mask(r) for _ in range(8)],
                gpr=[r.getrandbits(64) for _ in range(4)],
                flags=(r.getrandbits(12) & FLAGS_OUT) | 2,
@@ -1098,10 +1229,12 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if group in ('int', 'cmp', 'shuf'):
-            # boundary values in whole qwords from the operand's start
-            whole = b''.join(lane(r).to_bytes(8, 'little')
-                             for _ in range((size + 7) // 8))
+        if group in ('int', 'cmp', 'shuf', 'shift'):
+            # boundary values (cmp: the palette; shuf: sign boundaries and
+            # minterm patterns; shift: counts) in whole qwords from the
+            # operand's start
+            whole = b''.join(lane(i).to_bytes(8, 'little')
+                             for i in range((size + 7) // 8))
             st.mem = whole[lo - off:hi - off]
         st.gpr[3] = r.randrange(16) - 8 & ONES64
         st.gpr[2] = (off - insn.disp - (st.gpr[3] - (1 << 64) if
@@ -1652,6 +1785,127 @@ def shuf_invariants(name, insn, st, out):
     return bad
 
 
+def shift_bits(op, bits, c):
+    """One element of group shift as a list of bits (LSB first) moved by
+    the whole count c: the second formulation of SHIFT_OPS."""
+    n = len(bits)
+    if op == 'sll':
+        return [0] * n if c >= n else [0] * c + bits[:n - c]
+    if op == 'srl':
+        return [0] * n if c >= n else bits[c:] + [0] * c
+    if op == 'sra':
+        c = min(c, n)
+        return bits[c:] + [bits[-1]] * c
+    r = c % n
+    if op == 'rol':                     # bit i comes from bit i - r
+        return bits[n - r:] + bits[:n - r]
+    return bits[r:] + bits[:r]          # ror: bit i from bit i + r
+
+
+def shift_reference(insn, st):
+    """Group shift, the second formulation: (exception, destination).
+    The operands are cut from the input's bytes and unpacked with
+    struct, the fault rule is restated on byte ranges (the FV operands:
+    the active elements, or the {1toN} element if one is active; the m128
+    count: all 16 bytes, whatever the mask), the elements are shifted as
+    bit lists and masking is bytes_reference()'s."""
+    mn, ops = insn.mn, insn.ops
+    m = SHIFT_RE.match(mn)
+    op, var, es = m.group(1), bool(m.group(2)), 4 if m.group(3) == 'd' \
+        else 8
+    dst = ops[0]
+    vl, nbit = dst.size, 8 * es
+    n = vl // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    on = [kv >> j & 1 for j in range(n)]
+    page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+    fmt = f'<{n}{"I" if es == 4 else "Q"}'
+
+    def grab(lo, size):
+        if lo < 0 or lo + size > PAGE:
+            raise Fault('PF')
+        return bytes(page[x] for x in range(lo, lo + size))
+
+    def fv(o):
+        """The bytes of an FV operand (masked-off memory elements: 0)."""
+        if o.kind == 'v':
+            return st.z[o.n].to_bytes(64, 'little')[:vl]
+        if o.bcst:
+            return (grab(st.off, es) if any(on) else bytes(es)) * n
+        return b''.join(grab(st.off + es * j, es) if on[j] else bytes(es)
+                        for j in range(n))
+
+    try:
+        if ops[-1].kind == 'i':
+            data, counts = fv(ops[1]), [ops[2].n] * n
+        else:
+            data = st.z[ops[1].n].to_bytes(64, 'little')[:vl]
+            if var:
+                counts = list(struct.unpack(fmt, fv(ops[2])))
+            else:
+                raw = st.z[ops[2].n].to_bytes(64, 'little')[:16] \
+                    if ops[2].kind == 'v' else grab(st.off, 16)
+                counts = [struct.unpack('<Q', raw[:8])[0]] * n
+    except Fault as f:
+        return str(f), None
+    out = []
+    for x, c in zip(struct.unpack(fmt, data), counts):
+        bits = shift_bits(op, [x >> i & 1 for i in range(nbit)], c)
+        out.append(sum(b << i for i, b in enumerate(bits)))
+    return None, bytes_reference(insn, st, es, int.from_bytes(
+        struct.pack(fmt, *out), 'little'))
+
+
+def shift_invariants(name, insn, st, out):
+    """Group shift: the second formulation; an immediate or xmm/m128
+    count gives what the V row gives with that count in every element (a
+    count of the element width or more: the widest count the element
+    holds, the same for VPSLL/VPSRL/VPSRA); a rotate of a register is the
+    OR of the V rows' left and right shifts by r and width - r (r: the
+    count mod the width)."""
+    bad = []
+    exc, ref = shift_reference(insn, st)
+    dst = insn.ops[0]
+    if exc != out.exc or (exc is None and out.z.get(dst.n) != ref):
+        got = out.exc or f'{out.z.get(dst.n, 0):x}'
+        want = exc or f'{ref:x}'
+        bad.append(f'{name}: differs from the bit-list formulation '
+                   f'(model {got}, formulation {want})')
+    es, _, var = SHIFT_ROWS[insn.mn]
+    ops, nbit = insn.ops, 8 * es
+    if out.exc is not None or var or ops[1].kind != 'v':
+        return bad
+    n = dst.size // es
+    if ops[-1].kind == 'i':
+        counts = [ops[2].n] * n
+    else:
+        raw = st.z[ops[2].n] if ops[2].kind == 'v' else \
+            int.from_bytes(st.mem[:8], 'little')
+        counts = [min(raw & ONES64, emask(es))] * n
+    cnt = 99                            # a register of our own for counts
+
+    def by_v_row(mn, cs, mask=insn.mask, zero=insn.zero):
+        v = dataclasses.replace(insn, mn=mn, mask=mask, zero=zero, ops=(
+            dst, ops[1], Op('v', cnt, dst.size)))
+        z = dict(st.z)
+        z[cnt] = sum(c << (nbit * j) for j, c in enumerate(cs))
+        return model(v, dataclasses.replace(st, z=z)).z[dst.n]
+
+    vmn = insn.mn[:-1] + 'v' + insn.mn[-1]
+    if by_v_row(vmn, counts) != out.z[dst.n]:
+        bad.append(f'{name}: differs from {vmn} with the count in every '
+                   'element')
+    if insn.mn.startswith(('vprol', 'vpror')) and insn.mask is None:
+        r = [c % nbit for c in counts]
+        left, right = ('vpsllv', 'vpsrlv') if insn.mn.startswith('vprol') \
+            else ('vpsrlv', 'vpsllv')
+        x = by_v_row(left + insn.mn[-1], r) | \
+            by_v_row(right + insn.mn[-1], [nbit - c for c in r])
+        if x != out.z[dst.n]:
+            bad.append(f'{name}: differs from the OR of two shifts')
+    return bad
+
+
 def known_answers():
     """Cases worked out by hand from the SDM's operation sections."""
     fails = []
@@ -2142,6 +2396,151 @@ def known_answers():
         stz({2: aq, 3: full}, off=0, mem=(0x77).to_bytes(4, 'little')),
         lambda o: o.z[3], q(0xa2, 0xa3) | d(0x77, 0x77, 0x77, 0x77) << 128,
         disp=0)
+    # group shift.  Immediate counts (AT&T: vpslld $4, %xmm1, %xmm3 is
+    # xmm3 := xmm1 << 4): bits shifted out are lost, a count above the
+    # width-1 gives 0 (logical) or the sign bit everywhere (arithmetic)
+    kat('vpslld $4, %xmm1, %xmm3',
+        stz({1: d(0x12345678, 0x80000001, mm, 0), 3: full}),
+        lambda o: o.z[3], d(0x23456780, 0x10, 0xfffffff0, 0))
+    kat('vpsrld $32, %xmm1, %xmm3', stz({1: d(mm, 1, 0x80000000, 5),
+                                         3: full}),
+        lambda o: o.z[3], 0)
+    sd = d(0x80000000, 0x7fffffff, 0xfffffffe, 1)
+    kat('vpsrad $1, %xmm1, %xmm3', stz({1: sd, 3: full}),
+        lambda o: o.z[3], d(0xc0000000, 0x3fffffff, mm, 0))
+    kat('vpsrad $40, %xmm1, %xmm3', stz({1: sd, 3: full}),
+        lambda o: o.z[3], d(mm, 0, mm, 0))
+    kat('vpsraq $63, %xmm1, %xmm3', stz({1: q(1 << 63, 5), 3: full}),
+        lambda o: o.z[3], q(ONES64, 0))
+    kat('vpsraq $255, %xmm1, %xmm3', stz({1: q(1 << 63, 5), 3: full}),
+        lambda o: o.z[3], q(ONES64, 0))
+    kat('vpsrlq $1, %xmm1, %xmm3', stz({1: q(1 << 63 | 1, 3), 3: full}),
+        lambda o: o.z[3], q(1 << 62, 1))
+    kat('vpsllq $63, %xmm1, %xmm3', stz({1: q(3, 2), 3: full}),
+        lambda o: o.z[3], q(1 << 63, 0))
+    kat('vpsllq $64, %xmm1, %xmm3', stz({1: q(3, 2), 3: full}),
+        lambda o: o.z[3], 0)
+    # merging: element 0 kept, element 1 shifted in its sign
+    kat('vpsraq $2, %xmm1, %xmm3{%k1}',
+        stz({1: q(0, ONES64 - 15), 3: full}, ks(k1=0b10)),
+        lambda o: o.z[3], q(elem(full, 8, 0), ONES64 - 3))
+    # {1toN}: the dword shifted into every element
+    kat('vpsrld $1, {M}{1to4}, %xmm3',
+        stz({3: full}, off=12, mem=(0x10).to_bytes(4, 'little')),
+        lambda o: o.z[3], d(8, 8, 8, 8), disp=0)
+    # fault suppression of the shifted memory operand: qwords 2 and 3 in
+    # the guard page masked off, no fault; qword 2 active, #PF
+    kat('vpsllq $1, {M}, %ymm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b0011), off=PAGE - 16,
+            mem=q(1, 1 << 63).to_bytes(16, 'little')),
+        lambda o: (o.exc, o.z[3]), (None, 2), disp=0)
+    kat('vpsllq $1, {M}, %ymm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b0100), off=PAGE - 16,
+            mem=q(1, 1 << 63).to_bytes(16, 'little')),
+        lambda o: o.exc, 'PF', disp=0)
+    # xmm/m128 counts: the whole low qword (2^32 + 4 is not 4), the high
+    # qword ignored
+    kat('vpsrlq %xmm1, %xmm2, %xmm3',
+        stz({1: q((1 << 32) + 4, 0), 2: q(0xf0, 0x100), 3: full}),
+        lambda o: o.z[3], 0)
+    kat('vpsllq %xmm1, %xmm2, %xmm3',
+        stz({1: q(4, ONES64), 2: q(0xf0, 0x100), 3: full}),
+        lambda o: o.z[3], q(0xf00, 0x1000))
+    kat('vpsrad %xmm1, %xmm2, %xmm3',
+        stz({1: q(32, 0), 2: d(0x80000000, 0x7fffffff, 0x12345678,
+                               0xdeadbeef), 3: full}),
+        lambda o: o.z[3], d(mm, 0, 0, mm))
+    kat('vpslld {M}, %ymm2, %ymm3',
+        stz({2: d(*range(1, 9)), 3: full}, off=32,
+            mem=(3).to_bytes(8, 'little') + bytes([0xff] * 8)),
+        lambda o: o.z[3], d(*range(8, 72, 8)), disp=0)
+    # ... the m128 count is read whatever the mask: its upper 8 bytes in
+    # the guard page fault with no element active (E4NF)
+    kat('vpsrld {M}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE - 8, mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpsrld {M}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE - 16, mem=bytes(16)),
+        lambda o: (o.exc, o.z[3]), (None, full & ((1 << 128) - 1)),
+        disp=0)
+    # per-element counts: the whole element, unsigned
+    kat('vpsravd %xmm1, %xmm2, %xmm3',
+        stz({1: d(1, 31, 32, mm), 2: d(0x80000000, 0x80000000,
+                                       0x80000000, 0x40000000), 3: full}),
+        lambda o: o.z[3], d(0xc0000000, mm, mm, 0))
+    kat('vpsllvq %xmm1, %xmm2, %xmm3',
+        stz({1: q(63, 64), 2: q(1, 1), 3: full}),
+        lambda o: o.z[3], q(1 << 63, 0))
+    kat('vpsrlvd %xmm1, %xmm2, %xmm3',
+        stz({1: d(0, 4, 33, 0x80000004), 2: d(mm, mm, mm, mm), 3: full}),
+        lambda o: o.z[3], d(mm, 0x0fffffff, 0, 0))
+    kat('vpsravq %xmm1, %xmm2, %xmm3',
+        stz({1: q(65, 1 << 63), 2: q(1 << 63, ONES64 >> 1), 3: full}),
+        lambda o: o.z[3], q(ONES64, 0))
+    kat('vpsllvd %zmm1, %zmm2, %zmm3',
+        stz({1: d(*range(16)), 2: d(*[1] * 16), 3: full}),
+        lambda o: o.z[3], d(*[1 << j for j in range(16)]))
+    kat('vpsrlvq {M}{1to2}, %xmm2, %xmm3',
+        stz({2: q(0x100, 0xff0), 3: full}, off=40,
+            mem=(4).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(0x10, 0xff), disp=0)
+    # rotates: the count mod the width
+    kat('vprold $8, %xmm1, %xmm3',
+        stz({1: d(0x12345678, 0x80000001, 0, mm), 3: full}),
+        lambda o: o.z[3], d(0x34567812, 0x180, 0, mm))
+    kat('vprord $8, %xmm1, %xmm3', stz({1: d(0x12345678), 3: full}),
+        lambda o: o.z[3], 0x78123456)
+    kat('vprolq $36, %xmm1, %xmm3', stz({1: 0x0123456789abcdef, 3: full}),
+        lambda o: o.z[3], 0x9abcdef012345678)
+    kat('vprolq $100, %xmm1, %xmm3',
+        stz({1: 0x0123456789abcdef, 3: full}),
+        lambda o: o.z[3], 0x9abcdef012345678)
+    kat('vprorq $4, %xmm1, %xmm3', stz({1: 0x0123456789abcdef, 3: full}),
+        lambda o: o.z[3], 0xf0123456789abcde)
+    kat('vprolvd %xmm1, %xmm2, %xmm3',
+        stz({1: d(33, 0, 32, mm), 2: d(0x80000001, 0x12345678, 0x12345678,
+                                       1), 3: full}),
+        lambda o: o.z[3], d(3, 0x12345678, 0x12345678, 0x80000000))
+    kat('vprorvq %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: q(64, ONES64), 2: q(1 << 63 | 1, 1), 3: full},
+            ks(k1=0b11)),
+        lambda o: o.z[3], q(1 << 63 | 1, 2))
+    # more counts at and above the width, and per element
+    kat('vpslld $33, %xmm1, %xmm3', stz({1: d(1, 2, 3, mm), 3: full}),
+        lambda o: o.z[3], 0)
+    kat('vpsllq %xmm1, %xmm2, %xmm3',
+        stz({1: q((1 << 32) + 1, 0), 2: q(1, 2), 3: full}),
+        lambda o: o.z[3], 0)
+    kat('vpsrld %xmm1, %xmm2, %xmm3',
+        stz({1: q(1, 5), 2: d(2, 4, 6, 8), 3: full}),
+        lambda o: o.z[3], d(1, 2, 3, 4))
+    kat('vpsrad {M}, %xmm2, %xmm3{%k1}{z}',
+        stz({2: 0, 3: full}, ks(k1=0), off=-8, mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpslld {M}, %xmm2, %xmm3',
+        stz({2: 0, 3: full}, off=PAGE - 8, mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpsllvd %xmm1, %xmm2, %xmm3',
+        stz({1: d(32, 33, 0x80000001, 1), 2: d(1, 1, 1, 1), 3: full}),
+        lambda o: o.z[3], d(0, 0, 0, 2))
+    kat('vpsrlvq %xmm1, %xmm2, %xmm3',
+        stz({1: q(4, 8), 2: q(0x100, 0x100), 3: full}),
+        lambda o: o.z[3], q(0x10, 1))
+    kat('vpsravd {M}{1to4}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE),
+        lambda o: (o.exc, o.z[3]), (None, full & ((1 << 128) - 1)),
+        disp=0)
+    kat('vprorq $64, %xmm1, %xmm3', stz({1: 0x0123456789abcdef, 3: full}),
+        lambda o: o.z[3], 0x0123456789abcdef)
+    kat('vprolq $4, %xmm1, %xmm3{%k1}{z}',
+        stz({1: q(0x0123456789abcdef, 5), 3: full}, ks(k1=0b01)),
+        lambda o: o.z[3], 0x123456789abcdef0)
+    kat('vprolvq %xmm1, %xmm2, %xmm3',
+        stz({1: q(36, 0), 2: q(0x0123456789abcdef, 0), 3: full}),
+        lambda o: o.z[3], 0x9abcdef012345678)
+    kat('vprorvd %xmm1, %xmm2, %xmm3',
+        stz({1: d(8, 20), 2: d(0x12345678, 0x12345678), 3: full}),
+        lambda o: o.z[3], d(0x78123456, 0x45678123))
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -2158,9 +2557,9 @@ class _Adhoc:
         self.feature = 'F'
 
 
-# groups int, cmp and shuf have many forms of few kinds: a quarter of the
-# cases per form
-SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4}
+# groups int, cmp, shuf and shift have many forms of few kinds: a quarter
+# of the cases per form
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4}
 
 
 def self_check(n):
@@ -2376,6 +2775,105 @@ def _mut_shufi_src1_only(c):
     sem_shufi(c, 4)
 
 
+# ---- deliberately broken models (group shift) ---------------------------
+
+def _shift_op(mn, op=None, es=None):
+    """mn's semantics with another element operation or element size."""
+    row = SHIFT_ROWS[mn]
+    return lambda c: sem_shift(c, es or row[0], op or row[1], row[2])
+
+
+def _with_count(c, count):
+    """c with its third operand replaced by a register of our own that
+    holds count (a 128-bit value)."""
+    ops = c.i.ops
+    c.st = dataclasses.replace(c.st, z=dict(c.st.z))
+    c.st.z[99] = count
+    c.i = dataclasses.replace(c.i, ops=(ops[0], ops[1],
+                                        Op('v', 99, ops[0].size)))
+    return c
+
+
+def _count_forms(mn, count):
+    """mn's xmm/m128 forms shift by count(bits 127:0 of the register or
+    the m128 operand); its immediate forms are right."""
+    row = SHIFT_ROWS[mn]
+
+    def sem(c):
+        ops = c.i.ops
+        if ops[-1].kind == 'v':
+            x = c.z(ops[2].n) & ((1 << 128) - 1)
+            _with_count(c, count(x))
+        elif ops[-1].kind == 'm':
+            _with_count(c, count(c.mem.read(c.offset(), 16)))
+        sem_shift(c, *row)
+    return sem
+
+
+def _mut_count_m128_suppressed(c):
+    """VPSRAD reads its m128 count only if an element is active."""
+    dst = c.i.ops[0]
+    n = dst.size // 4
+    if c.i.ops[-1].kind == 'm' and not any(c.active(n)):
+        c.vwrite(dst, 4, [None] * n, [False] * n)
+        return
+    sem_shift(c, *SHIFT_ROWS['vpsrad'])
+
+
+def _mut_count_8_bytes(c):
+    """VPSLLD reads 8 bytes of its m128 count."""
+    read = c.mem.read
+    c.mem.read = lambda off, n: read(off, min(n, 8))
+    sem_shift(c, *SHIFT_ROWS['vpslld'])
+
+
+def _mut_imm_masked_off_read(c):
+    """VPSLLQ $imm reads the masked-off elements of its memory source."""
+    src = c.i.ops[1]
+    if src.kind == 'm' and not src.bcst:
+        for j in range(c.i.ops[0].size // 8):
+            c.mem.read(c.offset() + 8 * j, 8)
+    sem_shift(c, *SHIFT_ROWS['vpsllq'])
+
+
+def _mut_bcst_always_read_shift(c):
+    """VPSRAVD reads its {1toN} count with every element masked off."""
+    if c.i.ops[-1].kind == 'm' and c.i.ops[-1].bcst:
+        c.mem.read(c.offset(), 4)
+    sem_shift(c, *SHIFT_ROWS['vpsravd'])
+
+
+def _mut_var_first_count(c):
+    """VPSRLVQ shifts every element by the count of element 0 (register
+    counts)."""
+    ops = c.i.ops
+    if ops[2].kind == 'v':
+        x = c.z(ops[2].n) & ONES64
+        _with_count(c, sum(x << (64 * j) for j in range(8)))
+    sem_shift(c, *SHIFT_ROWS['vpsrlvq'])
+
+
+def _mut_var_swapped(c):
+    """VPSRLVD shifts the counts by the data (register sources)."""
+    ops = c.i.ops
+    if ops[2].kind == 'v':
+        c.i = dataclasses.replace(c.i, ops=(ops[0], ops[2], ops[1]))
+    sem_shift(c, *SHIFT_ROWS['vpsrlvd'])
+
+
+def _mut_keep_upper_shift(c):
+    """VPSLLVQ leaves the destination's bits from VL up as they were."""
+    sem_shift(c, *SHIFT_ROWS['vpsllvq'])
+    dst = c.i.ops[0]
+    c.out.z[dst.n] |= c.z(dst.n) & ~((1 << (8 * dst.size)) - 1)
+
+
+def _mut_zero_merges_shift(c):
+    """VPROLQ {z} merges."""
+    c.i = dataclasses.replace(c.i, zero=False)
+    sem_shift(c, *SHIFT_ROWS['vprolq'])
+
+
 # description, mnemonic, broken semantics
 MUTANTS = [
     ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
@@ -2459,6 +2957,55 @@ MUTANTS = [
     ('VSHUFI32X4 takes every lane from SRC1', 'vshufi32x4',
      _mut_shufi_src1_only),
     ('VSHUFI64X2 masks per dword', 'vshufi64x2', lambda c: sem_shufi(c, 4)),
+    # group shift: immediate counts
+    ('VPSLLD keeps the low 5 bits of its count', 'vpslld',
+     _shift_op('vpslld', lambda a, c, n: shift_sll(a, c % n, n))),
+    ('VPSRAQ shifts in zeros', 'vpsraq', _shift_op('vpsraq', shift_srl)),
+    ('VPSRAD gives 0 for a count above 31', 'vpsrad',
+     _shift_op('vpsrad', lambda a, c, n: 0 if c >= n else
+               shift_sra(a, c, n))),
+    ('VPSRLD is a left shift', 'vpsrld', _shift_op('vpsrld', shift_sll)),
+    ('VPSLLQ $imm reads masked-off memory elements', 'vpsllq',
+     _mut_imm_masked_off_read),
+    # xmm/m128 counts
+    ('VPSRLQ takes the low 8 bits of its xmm/m128 count', 'vpsrlq',
+     _count_forms('vpsrlq', lambda x: x & 0xff)),
+    ('VPSLLQ takes the low dword of its xmm/m128 count', 'vpsllq',
+     _count_forms('vpsllq', lambda x: x & 0xffffffff)),
+    ('VPSRLD takes the high qword of its xmm/m128 count', 'vpsrld',
+     _count_forms('vpsrld', lambda x: x >> 64)),
+    ('VPSRAD suppresses the fault of its m128 count when no element is '
+     'active', 'vpsrad', _mut_count_m128_suppressed),
+    ('VPSLLD reads 8 bytes of its m128 count', 'vpslld',
+     _mut_count_8_bytes),
+    ('VPSRAQ works on dwords', 'vpsraq', _shift_op('vpsraq', es=4)),
+    # per-element counts
+    ('VPSLLVD keeps the low 5 bits of each count', 'vpsllvd',
+     _shift_op('vpsllvd', lambda a, c, n: shift_sll(a, c % n, n))),
+    ('VPSRAVQ gives 0 for a count above 63', 'vpsravq',
+     _shift_op('vpsravq', lambda a, c, n: 0 if c >= n else
+               shift_sra(a, c, n))),
+    ('VPSRAVD compares its counts signed', 'vpsravd',
+     _shift_op('vpsravd', lambda a, c, n: shift_sra(a, max(sx(c, n), 0),
+                                                    n))),
+    ('VPSRLVQ shifts by the count of element 0', 'vpsrlvq',
+     _mut_var_first_count),
+    ('VPSRLVD swaps data and counts', 'vpsrlvd', _mut_var_swapped),
+    ('VPSLLVQ keeps the bits from VL up', 'vpsllvq', _mut_keep_upper_shift),
+    ('VPSRAVD reads {1toN} with no element active', 'vpsravd',
+     _mut_bcst_always_read_shift),
+    # rotates
+    ('VPROLD rotates right', 'vprold', _shift_op('vprold', shift_ror)),
+    ('VPRORQ gives 0 for a count above 63', 'vprorq',
+     _shift_op('vprorq', lambda a, c, n: 0 if c >= n else
+               shift_ror(a, c, n))),
+    ('VPROLQ rotates dwords', 'vprolq', _shift_op('vprolq', es=4)),
+    ('VPROLQ zero-masking merges', 'vprolq', _mut_zero_merges_shift),
+    ('VPROLVQ takes its counts mod 32', 'vprolvq',
+     _shift_op('vprolvq', lambda a, c, n: shift_rol(a, c % 32, n))),
+    ('VPRORVD rotates left', 'vprorvd', _shift_op('vprorvd', shift_rol)),
+    ('VPRORVD rotates by the count mod 16', 'vprorvd',
+     _shift_op('vprorvd', lambda a, c, n: shift_ror(a, c % 16, n))),
 ]
 
 
@@ -2526,11 +3073,13 @@ def invariants(name, form, insn, st, out, r):
         if mn in ('vmovss', 'vmovsd'):
             pass
         elif a.exc is not None:
-            # misaligned (#GP whatever the mask), or a permute, which has
-            # no fault suppression, with its operand not in the page
+            # misaligned (#GP whatever the mask); a permute, which has no
+            # fault suppression, with its operand not in the page; an m128
+            # shift count that crosses into a guard page (#PF, E4NF)
             if not (form.align > 1 and st.off % form.align) and not (
                     mn in forms_shuf.NOFS and a.exc == 'PF' and
-                    (st.off < 0 or st.off + form.size > PAGE)):
+                    (st.off < 0 or st.off + form.size > PAGE)) and \
+                    not count_m128(insn):
                 bad.append(f'{name}: faults ({a.exc}) with no element '
                            'active')
         else:
@@ -2617,6 +3166,8 @@ def invariants(name, form, insn, st, out, r):
         bad += cmp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shuf':
         bad += shuf_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'shift':
+        bad += shift_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \
