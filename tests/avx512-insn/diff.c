@@ -75,6 +75,7 @@ enum { SLOT_A, SLOT_B, SLOT_P, SLOT_I, NSLOT };
 enum {
     MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
+    AT_END = 0x40,              /* sometimes flush against the page's end */
 };
 static const char *const group_names[] = {
     "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift"
@@ -640,6 +641,10 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
             k->off = rnd() % (PAGE - fm->size + 1);
             if (rnd() & 1) {
                 k->off &= ~(long)(fm->esize - 1);
+            }
+            if (fm->flags & AT_END && rnd() % 4 == 0) {
+                /* the last size bytes: a read of more faults */
+                k->off = PAGE - fm->size;
             }
         }
         break;

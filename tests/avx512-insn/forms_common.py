@@ -37,6 +37,8 @@ BCST = 0x4       # embedded broadcast {1toN}
 ALIGNED = 0x8    # memory operand must be aligned to its size
 FAULTY = 0x10    # place the memory operand across a guard page often
 MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
+AT_END = 0x40    # put an in-page operand in the last size bytes of the
+#                  page in 1/4 of the in-page cases (a wider read faults)
 
 
 class Form:

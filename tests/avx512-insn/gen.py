@@ -125,8 +125,10 @@ def main():
             base, index = (regs[2], regs[3] if f.scale else -1) \
                 if f.memory else (-1, -1)
             disp = f.disp if f.memory else 0
+            # disp8*N: EVEX only (a VEX form with R16-R31 is EVEX-encoded
+            # in the APX variant, with the N of its EVEX row)
             expect.append(f'{variant} {f.name} {enc} {base} {index} {disp} '
-                          f'{f.n if f.enc == "evex" else 1}')
+                          f'{f.n if enc == "62" else 1}')
         zuse, kuse = reg_use(f.asm)
         table.append(f'FORM({f.name}, {GROUPS.index(f.group)}, {f.flags:#x}, '
                      f'{f.size}, {f.esize}, {f.align}, {f.disp or 0}, '
