@@ -18,8 +18,9 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        group cmp), or "sigill" when the
- *                                        first case raised #UD at the
+ *                                        the groups cmp and shuf, / 4 in
+ *                                        group shift), or "sigill" when
+ *                                        the first case raised #UD at the
  *                                        instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
@@ -28,7 +29,8 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        group cmp)
+ *                                        the groups cmp and shuf, / 4 in
+ *                                        group shift)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -38,8 +40,8 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp),
- * "all" (every AVX-512 group, not selftest) or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
+ * shuf, shift), "all" (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -73,15 +75,16 @@ enum { SLOT_A, SLOT_B, SLOT_P, SLOT_I, NSLOT };
 enum {
     MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
+    AT_END = 0x40,              /* sometimes flush against the page's end */
 };
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp"
+    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift"
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5 };
+enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2 };
+static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2, 2, 4 };
 _Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
                "a case divisor per group");
 
@@ -434,6 +437,108 @@ static uint64_t cmp_lane(void)
     }
 }
 
+/*
+ * Group shuf: random elements (all different, so that a permute taking
+ * the wrong one shows), sign boundaries of bytes, words and dwords
+ * (VPMOVSX/ZX), and bit patterns: 0xf0.., 0xcc.. and 0xaa.. as DEST,
+ * SRC1 and SRC2 of VPTERNLOG meet all eight minterms in every byte.
+ */
+static const uint64_t shuf_pattern_pool[] = {
+    0, ~0ull, 0xf0f0f0f0f0f0f0f0ull, 0xccccccccccccccccull,
+    0xaaaaaaaaaaaaaaaaull, 0x0f0f0f0f0f0f0f0full, 0x3333333333333333ull,
+    0x5555555555555555ull, 0xff00ff00ff00ff00ull, 0xffff0000ffff0000ull,
+    0xffffffff00000000ull,
+};
+
+/* bytes, words or dwords, each 0, 1, MAX, MIN, MIN + 1, -2 or -1 */
+static uint64_t sign_edge_lane(void)
+{
+    unsigned b = 8u << (rnd() % 3), i;
+    uint64_t ones = (1ull << b) - 1, min = 1ull << (b - 1), lane = 0;
+    const uint64_t edge[] = { 0, 1, min - 1, min, min + 1, ones - 1, ones };
+
+    for (i = 0; i < 64; i += b) {
+        lane |= edge[rnd() % 7] << i;
+    }
+    return lane;
+}
+
+static uint64_t shuf_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2: case 3:
+        return rnd();
+    case 4: case 5:
+        return sign_edge_lane();
+    case 6:
+        return PICK(shuf_pattern_pool);
+    default:
+        return lane();
+    }
+}
+
+/*
+ * Group shift: per-element counts (VPSLLVD, VPROLVQ, ...) and the count of
+ * the xmm/m128 forms (the low qword), below, at and above the element
+ * width, huge ones, and huge ones whose low bits are a small count (an
+ * emulator that keeps only the low 5, 6 or 8 bits of a count, or the low
+ * dword of a qword count, gets them wrong).
+ */
+static const uint32_t d_count_pool[] = {
+    0, 1, 2, 7, 15, 16, 30, 31, 32, 33, 63, 64, 65, 255, 256, 257,
+    0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xffffffe1, 0x10000,
+};
+static const uint64_t q_count_pool[] = {
+    0, 1, 2, 7, 31, 32, 33, 62, 63, 64, 65, 127, 128, 255, 256, 0x101,
+    0xffffffff, 0x80000000ull, 0x100000000ull, 0x100000001ull,
+    0x100000020ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
+    0x8000000000000001ull, ~0ull, 0xffffffffffffffc1ull,
+};
+
+/* a lane of group shift: a qword count (a small one is also two dword
+ * counts), two dword counts, boundary data (sign bits) or random bits */
+static uint64_t shift_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1:
+        return PICK(q_count_pool);
+    case 2: case 3:
+        return PICK(d_count_pool) | (uint64_t)PICK(d_count_pool) << 32;
+    case 4:
+        return rnd() % 70;
+    case 5:
+        return (uint64_t)(rnd() % 70) << 32 | rnd() % 40;
+    case 6:
+        return rnd() & 1 ? PICK(q_edge_pool)
+                         : d_edge() | (uint64_t)d_edge() << 32;
+    default:
+        return rnd();
+    }
+}
+
+/*
+ * A lane of a form's vector inputs (and, in the groups int, cmp, shuf and
+ * shift, of its memory operand).  first: the lane is the low qword of a
+ * register or of the memory operand, which in group shift is half of the
+ * time a count 0-69 (the xmm/m128 count forms would see few counts below
+ * the element width otherwise).
+ */
+static uint64_t group_lane(const struct form *fm, int first)
+{
+    switch (fm->group) {
+    case INT:
+        return int_edge_lane();
+    case CMP:
+        return cmp_lane();
+    case SHUF:
+        return shuf_lane();
+    case SHIFT:
+        return first && rnd() % 2 ? rnd() % 70 : shift_lane();
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -502,8 +607,7 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         cmp_palette();
     }
     for (i = 0; i < 32 * 8; i++) {
-        uint64_t l = fm->group == INT ? int_edge_lane()
-                   : fm->group == CMP ? cmp_lane() : lane();
+        uint64_t l = group_lane(fm, i % 8 == 0);
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -538,6 +642,10 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
             if (rnd() & 1) {
                 k->off &= ~(long)(fm->esize - 1);
             }
+            if (fm->flags & AT_END && rnd() % 4 == 0) {
+                /* the last size bytes: a read of more faults */
+                k->off = PAGE - fm->size;
+            }
         }
         break;
     case STRADDLE_HI:
@@ -565,13 +673,15 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT || fm->group == CMP) {
-        /* boundary values (cmp: the palette), in elements aligned with
-         * the operand */
+    if (fm->group == INT || fm->group == CMP || fm->group == SHUF ||
+        fm->group == SHIFT) {
+        /* boundary values (cmp: the palette; shuf: sign boundaries and
+         * bit patterns; shift: counts), in elements aligned with the
+         * operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = fm->group == INT ? int_edge_lane() : cmp_lane();
+            uint64_t l = group_lane(fm, p == k->off);
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {

@@ -17,8 +17,12 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # 621 forms of 'int' would otherwise cost more time than the rest together;
 # 'cmp' (384 forms) runs half its cases: some 10 s more for the test on a
 # 2-core host once QEMU implements it (QEMU digests and traces of both
-# variants, the model's comparisons), about 19 s with all of them
-CASE_DIVISOR = {'int': 10, 'cmp': 2}
+# variants, the model's comparisons), about 19 s with all of them; with
+# all its cases 'shuf' (459 forms) would add some 20 s to the test once
+# QEMU implements it, with half of them some 10 s; 'shift' (648 forms) a
+# quarter: measured once QEMU implemented it, some 5 s of digests, traces
+# and comparisons (2 s with a tenth, 10 s with half)
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4}
 
 
 def group_cases(group, cases):
@@ -33,15 +37,17 @@ BCST = 0x4       # embedded broadcast {1toN}
 ALIGNED = 0x8    # memory operand must be aligned to its size
 FAULTY = 0x10    # place the memory operand across a guard page often
 MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
+AT_END = 0x40    # put an in-page operand in the last size bytes of the
+#                  page in 1/4 of the in-page cases (a wider read faults)
 
 
 class Form:
     """One instruction form.
 
-    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp'
-    or 'selftest'; asm: the template; enc: encoding of the instruction
-    under test in the legacy variant ('evex' or 'vex'); feature: CPUID
-    bits it needs (text).
+    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
+    'shuf', 'shift' or 'selftest'; asm: the template; enc: encoding of the
+    instruction under test in the legacy variant ('evex' or 'vex');
+    feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;
     align: alignment the instruction requires (1: none).

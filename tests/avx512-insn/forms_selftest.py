@@ -8,15 +8,24 @@ mode and DAZ/FTZ, RFLAGS, digests) is compared between the host CPU and
 QEMU, and between the two variants, before any AVX-512 group works.
 diff.c gives them only the SSE/AVX state (XCR0 bits 1 and 2), which both
 sides have whatever their AVX-512 support.
+
+Besides, VEX (AVX2) forms whose QEMU implementation had a bug the host
+shows: VPSLLD, VPSRLQ and VPSRAD ymm by an m128 count, which is 16 bytes
+at every VL (QEMU 10.0 read 32, and so faulted where only the bytes past
+the count were in the guard page).  FAULTY places the count across
+either edge of the page and AT_END in the page's last 16 bytes, where a
+32-byte read faults.  In the APX variant GNU as encodes them with EVEX
+(VEX cannot name R16-R31): they need AVX512VL there, and their
+displacement scales by N = 16 (tuple M128).
 """
-from forms_common import (Form, ALIGNED, FAULTY, MISALIGN, STORE,
+from forms_common import (Form, ALIGNED, AT_END, FAULTY, MISALIGN, STORE,
                           disp_for, scale_for)
 
 FORMS = []
 
 
-def add(name, asm, **kw):
-    FORMS.append(Form(name, 'selftest', asm, enc='legacy', feature='SSE2',
+def add(name, asm, enc='legacy', feature='SSE2', **kw):
+    FORMS.append(Form(name, 'selftest', asm, enc=enc, feature=feature,
                       **kw))
 
 
@@ -47,3 +56,10 @@ add('st_cvtps2dq', 'cvtps2dq %xmm9, %xmm10')
 add('st_add_gpr', 'add {A}, {B}', gprs='AB')
 add('st_add_mem', 'add {A_d}, {M}', gprs='A', flags=STORE,
     disp=disp_for(k + 2, 1), scale=scale_for(k + 2), size=4)
+# VEX.256 shifts by an m128 count (see above); esize: the row's element,
+# the step of the placements across the page's edges
+for j, (mn, es, reg) in enumerate((('vpslld', 4, 1), ('vpsrlq', 8, 3),
+                                   ('vpsrad', 4, 5))):
+    add(f'st_{mn}_ym', f'{mn} {{M}}, %ymm{reg}, %ymm{reg + 1}', enc='vex',
+        feature='AVX2', flags=FAULTY | AT_END, disp=disp_for(k + 3 + j, 16),
+        scale=scale_for(k + 3 + j), size=16, esize=es, n=16)

@@ -25,13 +25,17 @@ import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
 import forms_selftest  # noqa: E402
+import forms_shuf  # noqa: E402
+import forms_shift  # noqa: E402
 import ud_cases  # noqa: E402
 
 # diff.c's group_names, in this order (a new group goes at the end, after
 # selftest, so that the forms before it keep their GPR slots)
-GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp']
+GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp', 'shuf',
+          'shift']
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
-         forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS)
+         forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
+         forms_shuf.FORMS + forms_shift.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56
@@ -121,8 +125,10 @@ def main():
             base, index = (regs[2], regs[3] if f.scale else -1) \
                 if f.memory else (-1, -1)
             disp = f.disp if f.memory else 0
+            # disp8*N: EVEX only (a VEX form with R16-R31 is EVEX-encoded
+            # in the APX variant, with the N of its EVEX row)
             expect.append(f'{variant} {f.name} {enc} {base} {index} {disp} '
-                          f'{f.n if f.enc == "evex" else 1}')
+                          f'{f.n if enc == "62" else 1}')
         zuse, kuse = reg_use(f.asm)
         table.append(f'FORM({f.name}, {GROUPS.index(f.group)}, {f.flags:#x}, '
                      f'{f.size}, {f.esize}, {f.align}, {f.disp or 0}, '

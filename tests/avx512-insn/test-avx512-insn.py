@@ -3,10 +3,10 @@
 
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
 Debian unstable: every form of forms_move.py, forms_kmask.py,
-forms_masked.py, forms_int.py and forms_cmp.py (and forms_selftest.py,
-which needs no AVX-512) in a legacy variant (memory base/index and GPR
-operands in R8-R15) and an APX variant (R16-R31: EVEX.B4/X4, APX's EVEX
-KMOV, REX2).  This test
+forms_masked.py, forms_int.py, forms_cmp.py, forms_shuf.py and
+forms_shift.py (and forms_selftest.py, which needs no AVX-512) in a legacy
+variant (memory base/index and GPR operands in R8-R15) and an APX variant
+(R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
      62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
      are set exactly for R16-R31, and the displacement is disp8 when
@@ -46,32 +46,34 @@ sys.path.insert(0, os.path.join(BUILD, 'src', 'python'))
 sys.path.insert(0, os.path.join(HERE, '..', 'lib'))
 sys.path.insert(0, HERE)
 import apxtest as T  # noqa: E402
+import forms_selftest  # noqa: E402
 import model as M  # noqa: E402
 import ud_cases  # noqa: E402
-from forms_common import (ALIGNED, MASKED, STORE,  # noqa: E402
-                          group_cases)
+from forms_common import (ALIGNED, AT_END, CASE_DIVISOR,  # noqa: E402
+                          MASKED, STORE, group_cases)
 
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
-GROUPS = ['move', 'kmask', 'masked', 'int']
-ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
 # per form; diff.c runs a tenth of these of group int's forms, half of
-# group cmp's (forms_common.CASE_DIVISOR)
+# those of the groups cmp and shuf, a quarter of group shift's
+# (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
 # of every case of these groups' forms, on any host, for the forms that
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
-MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp']
+MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
 MODEL_CASES = 100
-# The groups implemented in part under TCG, each with the mnemonics that
-# are, as GNU as spells them ('vpsubd', 'vpandq', ...): model_implemented()
-# accepts those groups' forms of these mnemonics only.  Add rows as they
-# land; a group whose every row is implemented may leave this table.
-IMPLEMENTED = {
-    'cmp': set(),
-}
+# The groups implemented in part (or, an empty set, not yet) under TCG,
+# each with the mnemonics that are, as GNU as spells them ('vpsubd',
+# 'vpandq', ...): model_implemented() accepts those groups' forms of these
+# mnemonics only.  Add rows as they land; a group whose every row is
+# implemented may leave this table.  Empty: the queue implements every row
+# of the groups above (cmp, shuf and shift since topic 6 has 21 patches).
+IMPLEMENTED = {}
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
 # form under TCG yet
@@ -82,7 +84,7 @@ def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
     masking and broadcast (step 4) but the forms NOT_YET names, and of
-    the groups of IMPLEMENTED (int, cmp) the mnemonics it lists."""
+    the groups of IMPLEMENTED (none at present) the mnemonics it lists."""
     del variant  # both variants run the same rows
     if form.group in IMPLEMENTED:
         return M.parse(form).mn in IMPLEMENTED[form.group]
@@ -407,15 +409,19 @@ if not native and os.path.exists(RECORDED):
               'another driver or other CASES/SEED: not used (run '
               'tests/avx512-insn/record-host-digests.sh on an AVX-512 host)')
 
-# 3. The QEMU half.  selftest first: the harness itself, host vs QEMU
+# 3. The QEMU half.  selftest first: the harness itself, host vs QEMU.
+# The legacy variants run under a CPU without AVX-512; the APX variants
+# need one with it, since GNU as encodes the VEX forms with EVEX there
+# (VEX cannot name R16-R31).
+SELF_CPU = {'legacy': T.APX_CPU, 'apx': FORCED}
 rc, out = run(None, '--digest', 'legacy', 'selftest', str(CASES), SEED)
 host_self = digests(out)
 check_pass(rc, out, 'digest', 'host CPU: selftest digests')
 for variant in ('legacy', 'apx'):
-    rc, out = run(T.APX_CPU, '--digest', variant, 'selftest', str(CASES),
-                  SEED)
-    check_pass(rc, out, 'digest', f'qemu-x86_64 -cpu {T.APX_CPU}: selftest '
-               f'digests ({variant} variants)')
+    rc, out = run(SELF_CPU[variant], '--digest', variant, 'selftest',
+                  str(CASES), SEED)
+    check_pass(rc, out, 'digest', f'qemu-x86_64 -cpu {SELF_CPU[variant]}: '
+               f'selftest digests ({variant} variants)')
     emulated = digests(out)
     differ = sorted(n for n in host_self if emulated.get(n) != host_self[n]
                     and n not in KNOWN_QEMU)
@@ -430,6 +436,36 @@ for variant in ('legacy', 'apx'):
     if fixed:
         T.log(f'note: {" ".join(fixed)} now match the host: remove them '
               'from KNOWN_QEMU')
+# The forms placed AT_END (the VEX.256 shifts by an m128 count): some of
+# their cases must put the operand in the page's last 32 bytes such that
+# the size bytes it has fit while 32 would not (QEMU 10.0 read 32 bytes of
+# the count and faulted there), and none of those may fault.
+at_end = [f for f in forms_selftest.FORMS if f.flags & AT_END]
+for cpu, variant in ((None, 'legacy'), (T.APX_CPU, 'legacy'),
+                     (FORCED, 'apx')):
+    rc, out = run(cpu, '--trace', variant,
+                  ','.join(f.name for f in at_end), str(CASES), SEED)
+    where = f'-cpu {cpu}' if cpu else 'the host CPU'
+    check_pass(rc, out, 'trace', f'{where}: --trace of the AT_END forms '
+               f'({variant} variants)')
+    size = {f.name: f.size for f in at_end}
+    tight, faulted, name, off = collections.Counter(), [], None, None
+    for line in out.splitlines():
+        w = line.split()
+        if line.startswith('AVX512-TRACE: form '):
+            name = w[2]
+        elif line.startswith('I '):
+            off = int(w[2].split('=')[1])
+        elif line.startswith('O ') and off + size[name] <= M.PAGE < off + 32:
+            tight[name] += 1
+            if any(x.startswith('sig=') for x in w):
+                faulted.append(f'{name} case {w[1]}')
+    T.check(all(tight[f.name] for f in at_end) and not faulted,
+            f'{where} ({variant} variants): the m128 counts in the last '
+            'bytes of the page (a 32-byte read would fault) do not fault: '
+            + ', '.join(f'{f.name} {tight[f.name]} of {CASES} cases'
+                        for f in at_end) +
+            (f'; faulted: {" ".join(faulted[:10])}' if faulted else ''))
 
 forced = cpuid(FORCED)
 T.check(forced.get('avx512f') == '1' and forced.get('apxf') == '1',
@@ -505,8 +541,8 @@ nkat, ncases, fails = M.self_check(20)
 T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
         'invariants, and the known answers; each of the '
-        f'{len(M.MUTANTS)} deliberately broken models of groups int and '
-        'cmp fails that check' +
+        f'{len(M.MUTANTS)} deliberately broken models of the groups int, '
+        'cmp, shuf and shift fails that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
@@ -521,6 +557,12 @@ for grp, mns in sorted(IMPLEMENTED.items()):
           f'{len(gforms)} forms checked (IMPLEMENTED: '
           f'{" ".join(sorted(mns)) or "none yet"}), '
           f'{group_cases(grp, MODEL_CASES)} cases each')
+
+
+def fewer_cases():
+    """The groups whose forms run fewer of the MODEL_CASES, as text."""
+    return ', '.join(f'group {g}: {group_cases(g, MODEL_CASES)}'
+                     for g in sorted(CASE_DIVISOR) if g in MODEL_GROUPS)
 
 
 def trace(variant, forms, cpu=FORCED):
@@ -560,9 +602,7 @@ def model_run(variant, forms, cpu=FORCED, proc=None):
     short = [f.name for f in forms
              if seen[f.name] != group_cases(f.group, MODEL_CASES)]
     T.check(not short, f'the trace ({where}, {variant}) has {MODEL_CASES} '
-            'cases of every form (group int: '
-            f'{group_cases("int", MODEL_CASES)}, cmp: '
-            f'{group_cases("cmp", MODEL_CASES)})' +
+            f'cases of every form ({fewer_cases()})' +
             (f'; not of {" ".join(short[:10])}' if short else ''))
     return sum(seen.values()), bad, known, out
 
@@ -629,8 +669,7 @@ if checked:
                   f'({" ".join(sorted(forms))}): {MODEL_KNOWN_QEMU[why]}')
         T.check(not bad, f'QEMU == model ({variant} variants): {n} cases of '
                 f'{len(variant_forms[variant])} forms ({MODEL_CASES} each, '
-                f'{group_cases("int", MODEL_CASES)} of group int, '
-                f'{group_cases("cmp", MODEL_CASES)} of group cmp)' +
+                f'{fewer_cases()})' +
                 model_report(bad, variant))
     # the comparison can fail: a bit of QEMU's result flipped (GPR slot A
     # of the first case that raised no exception) is found

@@ -165,6 +165,12 @@ CASES = [
      '62 f2 65 c9 27 10', 'ud', 'ud', 'cmp', 0),
     ('z=1 with aaa=000 and a k destination, vpcmpeqd', '62 f1 65 c8 76 d1',
      'ud', 'ud', 'cmp', 0),
+    # group shuf: VSHUFI32X4/64X2 exist at 256 and 512 bits only, so
+    # EVEX.L'L=00 is #UD (as is L'L=11)
+    ('vshufi32x4 $0x0,%ymm1,%ymm2,%ymm3', '62 f3 6d 28 43 d9 00', 'ok',
+     'ok', 'shuf', 0),
+    ("L'L=00 (EVEX.128) on vshufi32x4, no 128-bit form",
+     '62 f3 6d 08 43 d9 00', 'ud', 'ud', 'shuf', 0),
     # faults: alignment, and fault suppression by the mask
     ('vmovaps 0x4(%rax),%zmm2{%k1}, k1=0 (misaligned)',
      '62 f1 7c 49 28 90 04 00 00 00', 'gp', 'gp', 'move', 0),
