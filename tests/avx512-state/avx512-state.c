@@ -34,7 +34,8 @@
  * checks of CPUID leaf 0DH), 64 usage.
  *
  * Checks (64-bit mode, standard XSAVE format):
- *  - CPUID 0DH: sub-leaves 5/6/7 are 64/512/1024 bytes at 1088/1152/1664,
+ *  - CPUID 0DH: sub-leaves 5/6/7 are 64/512/1024 bytes in component order
+ *    (at 1088/1152/1664 on Intel and under TCG, which the tests check),
  *    user state; 0DH.0 EAX has bits 5-7; the area sizes cover them;
  *    XCR0 has bits 5-7 (and 1-2).
  *  - XRSTOR then XSAVE (and XSAVEOPT) gives back distinct patterns in
@@ -81,10 +82,19 @@
 #define OFF_SWRES   464         /* software-reserved bytes (signal frames) */
 #define OFF_HDR     512         /* XSTATE_BV, then XCOMP_BV */
 #define OFF_YMMH    576         /* component 2: bits 255:128 of YMM0-15 */
-#define OFF_K       1088        /* component 5: k0-k7 */
-#define OFF_ZMMH    1152        /* component 6: bits 511:256 of ZMM0-15 */
-#define OFF_HI16    1664        /* component 7: ZMM16-31 */
-#define AREA_END    2688
+/*
+ * Components 5-7 in the standard format: where CPUID 0DH.5-7 EBX puts
+ * them (check_enumeration() reads it).  Intel's processors, and QEMU's
+ * TCG, which follows them, use 1088/1152/1664; AMD's Zen 4 has no MPX
+ * components and uses 832/896/1408.
+ */
+static unsigned off_k = 1088;   /* component 5: k0-k7 */
+static unsigned off_zmmh = 1152; /* component 6: bits 511:256 of ZMM0-15 */
+static unsigned off_hi16 = 1664; /* component 7: ZMM16-31 */
+#define OFF_K       off_k
+#define OFF_ZMMH    off_zmmh
+#define OFF_HI16    off_hi16
+#define AREA_END    (off_hi16 + 1024)
 #define AREA_ALLOC  8192        /* room for anything CPUID may add */
 
 #define XMASK_512   0xe0u
@@ -785,12 +795,13 @@ static uint64_t xgetbv(unsigned n)
 }
 
 static const struct {
-    unsigned comp, size, offset;
+    unsigned comp, size;
+    unsigned *offset;
     const char *name;
 } comps[] = {
-    { 5, 64, OFF_K, "opmask" },
-    { 6, 512, OFF_ZMMH, "ZMM_Hi256" },
-    { 7, 1024, OFF_HI16, "Hi16_ZMM" },
+    { 5, 64, &off_k, "opmask" },
+    { 6, 512, &off_zmmh, "ZMM_Hi256" },
+    { 7, 1024, &off_hi16, "Hi16_ZMM" },
 };
 
 /*
@@ -852,17 +863,30 @@ static int check_enumeration(int ymm_only)
     result((supported & XMASK_512) == XMASK_512,
            "CPUID 0DH.0 EAX has bits 5-7 (XCR0 may enable AVX-512 state)",
            "eax %#x", d0.eax);
+    /*
+     * The offsets are the processor's: after the legacy area, the header
+     * and the AVX component (576 + 256), in component order, without
+     * overlap.  The tests compare them with Intel's where they must be.
+     */
     for (i = 0; i < 3; i++) {
         char name[96];
+        unsigned lowest = i ? *comps[i - 1].offset + comps[i - 1].size
+                            : 576 + 256;
 
         dc = cpuid_d(comps[i].comp);
-        snprintf(name, sizeof(name), "CPUID 0DH.%u: %s, %u bytes at %u, "
-                 "user state", comps[i].comp, comps[i].name, comps[i].size,
-                 comps[i].offset);
-        result(dc.eax == comps[i].size && dc.ebx == comps[i].offset &&
+        snprintf(name, sizeof(name), "CPUID 0DH.%u: %s, %u bytes after "
+                 "component %u, user state", comps[i].comp, comps[i].name,
+                 comps[i].size, i ? comps[i - 1].comp : 2);
+        result(dc.eax == comps[i].size && dc.ebx >= lowest &&
                !(dc.ecx & 1), name, "eax %u ebx %u ecx %#x", dc.eax, dc.ebx,
                dc.ecx);
+        if (dc.eax == comps[i].size && dc.ebx >= lowest) {
+            *comps[i].offset = dc.ebx;
+        }
     }
+    printf("AVX512-STATE: info layout 5@%u 6@%u 7@%u\n", off_k, off_zmmh,
+           off_hi16);
+    fflush(stdout);
     result(d0.ecx >= AREA_END && d0.ecx <= AREA_ALLOC,
            "CPUID 0DH.0 ECX (largest area) covers component 7",
            "ecx %u", d0.ecx);

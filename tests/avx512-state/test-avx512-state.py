@@ -152,7 +152,16 @@ def main():
               'string functions, which QEMU cannot execute yet: SIGILL')
     rc, out = run(f'qemu-x86_64 -cpu {CPU_512}', user + [prog], env=tun)
     passed(f'qemu-x86_64 -cpu {CPU_512}', rc, out)
+    # TCG lays components 5-7 out as Intel's processors do (the host's
+    # own offsets, which CPUID gives, may differ: AMD's do)
+    layout = re.search(r'^AVX512-STATE: info layout (.*)$', out, re.M)
+    expect(layout and layout.group(1) == '5@1088 6@1152 7@1664',
+           'qemu-x86_64: CPUID 0DH.5-7 put components 5-7 at Intel\'s '
+           'offsets 1088/1152/1664' +
+           (f' (got {layout.group(1)})' if layout else ''))
     if native is not None:
+        host = re.search(r'^AVX512-STATE: info layout (.*)$', native, re.M)
+        T.log(f'host CPU layout: {host.group(1) if host else "?"}')
         same_checks('native vs qemu-x86_64', native, out)
     rc, out = run('qemu-x86_64, threads', user + [prog, 'threads', '4', '3'],
                   env=tun)
