@@ -18,9 +18,9 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        group cmp), or "sigill" when the
- *                                        first case raised #UD at the
- *                                        instruction
+ *                                        groups cmp and perm), or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -28,7 +28,7 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        group cmp)
+ *                                        groups cmp and perm)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -38,8 +38,8 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp),
- * "all" (every AVX-512 group, not selftest) or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
+ * perm), "all" (every AVX-512 group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -74,16 +74,18 @@ enum {
     MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
-static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp"
+/* the groups, by the index gen.py gives them (gen.GROUPS); 6-8 belong to
+ * groups being added elsewhere (shuf, shift, fp): an index without a group
+ * has no name (NULL) and no forms */
+enum { SELFTEST = 3, INT = 4, CMP = 5, PERM = 9, NGROUP };
+static const char *const group_names[NGROUP] = {
+    "move", "kmask", "masked", "selftest", "int", "cmp", [PERM] = "perm",
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5 };
-enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2 };
-_Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
-               "a case divisor per group");
+static const unsigned group_case_div[NGROUP] = {
+    1, 1, 1, 1, [INT] = 10, [CMP] = 2, [PERM] = 2,
+};
 
 typedef void form_fn(struct io *io);
 struct form {
@@ -434,6 +436,48 @@ static uint64_t cmp_lane(void)
     }
 }
 
+/*
+ * Group perm: the same registers and memory serve as indices (VPERMD/Q/PS/
+ * PD, VPERMI2*, VPERMT2*), controls (VPERMILPS/PD) and data.  An index
+ * dword is 0-31 (every table-select bit of VPERMI2/T2 and every lane or
+ * element bit at every width), now and then with garbage in the bits no
+ * index uses, or an edge value (all ones, the sign bit, one above a width's
+ * range); a qword index has its garbage in the upper dword too.  Random
+ * lanes keep the data elements distinct, so that a wrong choice of element
+ * shows.
+ */
+static const uint32_t perm_edge_pool[] = {
+    0xffffffff, 0x80000000, 0x7fffffff, 0xfffffff0, 0x00000003,
+    0x00000004, 0x00000007, 0x00000008, 0x0000000f, 0x00000010,
+    0x0000001f, 0x00000020, 0x00000040, 0x000000ff, 0x00000100,
+};
+
+static uint32_t perm_dword(void)
+{
+    uint32_t i = rnd() % 32;
+
+    switch (rnd() % 4) {
+    case 0: return i;
+    case 1: return i | ((uint32_t)rnd() & ~31u);        /* ignored bits */
+    case 2: return PICK(perm_edge_pool);
+    default: return (uint32_t)rnd();
+    }
+}
+
+static uint64_t perm_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return perm_dword() | (uint64_t)perm_dword() << 32;
+    case 3:                     /* a qword index, garbage in bits 63:5 */
+        return (rnd() % 32) | (rnd() & 1 ? rnd() & ~31ull : 0);
+    case 4:
+        return lane();
+    default:
+        return rnd();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -503,7 +547,8 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     }
     for (i = 0; i < 32 * 8; i++) {
         uint64_t l = fm->group == INT ? int_edge_lane()
-                   : fm->group == CMP ? cmp_lane() : lane();
+                   : fm->group == CMP ? cmp_lane()
+                   : fm->group == PERM ? perm_lane() : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -565,13 +610,14 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT || fm->group == CMP) {
-        /* boundary values (cmp: the palette), in elements aligned with
-         * the operand */
+    if (fm->group == INT || fm->group == CMP || fm->group == PERM) {
+        /* boundary values (cmp: the palette; perm: indices), in elements
+         * aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = fm->group == INT ? int_edge_lane() : cmp_lane();
+            uint64_t l = fm->group == INT ? int_edge_lane()
+                       : fm->group == CMP ? cmp_lane() : perm_lane();
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {
@@ -711,7 +757,8 @@ static int parse_groups(const char *s, int *want)
     copy = strdup(s);
     for (tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
-        for (g = 0; g < NGROUP && strcmp(tok, group_names[g]); g++) {
+        for (g = 0; g < NGROUP && (!group_names[g] ||
+                                   strcmp(tok, group_names[g])); g++) {
         }
         if (g == NGROUP && strcmp(tok, "none")) {
             fprintf(stderr, "unknown group '%s'\n", tok);
@@ -766,7 +813,8 @@ static void fill_scratch(const struct form *fm, uint64_t seed)
 /* the cases --digest and --trace run of a form */
 static unsigned form_cases(const struct form *fm, unsigned cases)
 {
-    unsigned n = cases / group_case_div[fm->group];
+    unsigned div = group_case_div[fm->group],
+             n = cases / (div ? div : 1);
 
     return n ? n : cases != 0;
 }
@@ -1178,7 +1226,8 @@ static int run_ud(int mode, const int *want, int where)
             exp = u->amd;
             note = " (known difference: AMD; the SDM says otherwise)";
         }
-        for (g = 0; g < NGROUP && strcmp(u->group, group_names[g]); g++) {
+        for (g = 0; g < NGROUP && (!group_names[g] ||
+                                   strcmp(u->group, group_names[g])); g++) {
         }
         check = exp == XP_UD || want[g];
         if (check && where == 2 && u->qemu_gap) {

@@ -17,8 +17,11 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # 621 forms of 'int' would otherwise cost more time than the rest together;
 # 'cmp' (384 forms) runs half its cases: some 10 s more for the test on a
 # 2-core host once QEMU implements it (QEMU digests and traces of both
-# variants, the model's comparisons), about 19 s with all of them
-CASE_DIVISOR = {'int': 10, 'cmp': 2}
+# variants, the model's comparisons), about 19 s with all of them; 'perm'
+# (792 forms) runs half its cases too: some 11 s more once QEMU implements
+# it (measured with group int's cost per case under QEMU and the model's
+# on perm's traces, on a busy host), about 21 s with all of them
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'perm': 2}
 
 
 def group_cases(group, cases):
@@ -38,10 +41,10 @@ MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
 class Form:
     """One instruction form.
 
-    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp'
-    or 'selftest'; asm: the template; enc: encoding of the instruction
-    under test in the legacy variant ('evex' or 'vex'); feature: CPUID
-    bits it needs (text).
+    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
+    'perm' or 'selftest'; asm: the template; enc: encoding of the
+    instruction under test in the legacy variant ('evex' or 'vex');
+    feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;
     align: alignment the instruction requires (1: none).
