@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked', 'int', 'cmp', 'shuf' and 'shift' (forms_*.py), written
-from the Intel SDM's operation sections, so that an emulator's results can
-be checked on a host without AVX-512.
+'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift' and 'perm' (forms_*.py),
+written from the Intel SDM's operation sections, so that an emulator's
+results can be checked on a host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
 vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
@@ -18,9 +18,9 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
   * memory fault suppression: a masked-off element is neither read nor
     written, and cannot fault; a broadcast element ({1toN}, VPBROADCAST
     and VBROADCAST from memory) is read when one of the destination
-    elements it feeds is active (not so the permutes of group shuf and the
-    m128 count of group shift, whose exception class E4NF has no fault
-    suppression);
+    elements it feeds is active (not so the permutes of groups shuf and
+    perm and the m128 count of group shift, whose exception class E4NF has
+    no fault suppression, nor perm's inserts and extracts, E6NF);
   * the aligned moves (VMOVAPS/APD/DQA32/DQA64) raise #GP on a misaligned
     operand whatever the mask (exception class E1);
   * a faulting instruction changes nothing, memory included;
@@ -77,22 +77,54 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     count is read whatever the mask: a fault there is raised even with
     every element masked off (exception class E4NF, no fault
     suppression); the FV operands suppress faults like group int's.  No
-    RFLAGS or MXCSR change.
+    RFLAGS or MXCSR change;
+  * group perm: DEST element j (dwords or qwords; KL of them) is a
+    source element, as follows, where j is active; merging keeps DEST's
+    element, which is the indices of VPERMI2 and the first table of
+    VPERMT2.  VPERMD/Q/PS/PD: SRC2[SRC1[j] mod KL] (the index's low
+    log2(KL) bits, the rest ignored); VPERMQ/PD imm8: the element of j's
+    256-bit half that imm8[2(j mod 4)+1:2(j mod 4)] selects.  VPERMI2 and
+    VPERMT2: bits log2(KL)-1:0 of the index pick the element, bit log2(KL)
+    the table (0: the first table, 1: SRC2, whose {1toN} element then
+    stands for every element).  In 128-bit lanes: VPERMILPS takes the
+    lane's element selected by bits 1:0 of the control element (or of
+    imm8[2(j mod 4)+1:2(j mod 4)]), VPERMILPD by bit 1 of the control
+    qword (or imm8[j]); VSHUFPS takes a lane's elements 0 and 1 from
+    SRC1 and 2 and 3 from SRC2, by the same imm8 fields in every lane,
+    VSHUFPD element j from SRC1 (j even) or SRC2 (j odd), the lane's
+    element imm8[j]; VUNPCKL/H interleave the low/high halves of the
+    lanes of SRC1 and SRC2, SRC1 first.  VINSERT* replace the 128/256-bit
+    block of SRC1 that imm8[0] (two blocks) or imm8[1:0] (four) selects
+    by SRC2, then mask per element; VEXTRACT* take that block of SRC to
+    a register (masked, the rest up to MAXVL zeroed) or store its active
+    elements.  VPCOMPRESS/VCOMPRESS pack the active elements of SRC from
+    element 0 up; to a register the rest up to VL is kept (merging) or
+    zeroed, to memory only the packed elements are written.  VPEXPAND/
+    VEXPAND give the active elements of DEST SRC's elements 0, 1, ... in
+    order; from memory only as many elements are read as are active.
+    Exception classes: the permutes, shuffles and unpacks are E4NF,
+    VINSERT*/VEXTRACT* E6NF: no fault suppression, the memory operand (a
+    {1toN} element too) is accessed whole whatever the mask, and a
+    masked VEXTRACT* store faults on a masked-off element outside the
+    page although it writes only the active ones; compress and expand
+    (E4.nb) touch only the packed elements.  No row changes RFLAGS or
+    MXCSR.
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
-operand of the compares with FALSE/TRUE read like the others), the choice
-is marked "choice" below.
+operand of the compares with FALSE/TRUE read like the others; a masked
+VEXTRACT* store checks all its bytes, E6NF read as for loads, which the
+AMD host does too), the choice is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the seven groups (fewer for
-                                   int, cmp, shuf and shift), checking the
-                                   model against itself (independent
-                                   formulations, invariants), and that
-                                   deliberately broken models of the
-                                   groups int, cmp, shuf and shift
-                                   (MUTANTS)
-                                   fail that check
+                                   form of the eight groups (fewer for
+                                   int, cmp, shuf, shift and perm),
+                                   checking the model against itself
+                                   (independent formulations,
+                                   invariants), and that deliberately
+                                   broken models of the groups int, cmp,
+                                   shuf, shift and perm (MUTANTS) fail
+                                   that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
                                    the model (all forms of the file, or
@@ -111,14 +143,15 @@ import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
+import forms_perm  # noqa: E402
 import forms_shift  # noqa: E402
 import forms_shuf  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS}
+         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -248,6 +281,12 @@ class Memory:
             raise ModelError(f'read of [{off}, {off + n}) outside the '
                              'operand bytes the trace gives')
         return int.from_bytes(self.data[lo:lo + n], 'little')
+
+    def probe(self, off, n):
+        """A store's check of bytes it may not write: #PF outside the
+        page."""
+        if (off < 0 or off + n > PAGE) and not self.unfaulting:
+            raise Fault('PF')
 
     def write(self, off, n, value):
         if (off < 0 or off + n > PAGE) and not self.unfaulting:
@@ -842,6 +881,226 @@ def sem_shift(c, es, op, var):
                        for j in range(nelem)], act)
 
 
+# Group perm: the element size of each mnemonic and its family (the
+# operation below that implements it).  Every row only moves elements:
+# RFLAGS and MXCSR are unchanged, there is no arithmetic.
+def _perm_rows():
+    rows = {}
+    for mn in forms_perm.MNEMONICS:
+        if mn.startswith(('vinsert', 'vextract')):
+            es = 4 if '32x' in mn else 8
+            fam = 'insert' if mn.startswith('vinsert') else 'extract'
+        else:
+            es = 8 if mn.endswith(('pd', 'q')) else 4
+            fam = ('permi2' if mn.startswith('vpermi2') else
+                   'permt2' if mn.startswith('vpermt2') else
+                   'permil' if mn.startswith('vpermil') else
+                   'shuf' if mn.startswith('vshuf') else
+                   'unpckl' if mn.startswith('vunpckl') else
+                   'unpckh' if mn.startswith('vunpckh') else
+                   'compress' if 'compress' in mn else
+                   'expand' if 'expand' in mn else 'perm')
+        rows[mn] = (es, fam)
+    return rows
+
+
+PERM_ROWS = _perm_rows()
+# The exception classes (SDM vol. 2, 2.8): the permutes, shuffles and
+# unpacks are E4NF and VINSERT*/VEXTRACT* E6NF, "NF": no memory fault
+# suppression, the memory operand is read whole (a {1toN} element too)
+# whatever the mask; compress and expand are E4.nb: they access only the
+# elements they pack, which cannot fault otherwise.
+PERM_NF = frozenset(('perm', 'permi2', 'permt2', 'permil', 'shuf',
+                     'unpckl', 'unpckh', 'insert', 'extract'))
+
+
+def perm_fetch(c, op, es, nelem):
+    """The nelem elements of a source of a row without fault suppression:
+    a register, memory read whole whatever the mask, or the {1toN} element
+    (read whatever the mask)."""
+    if op.kind == 'v':
+        v = c.z(op.n)
+        return [elem(v, es, j) for j in range(nelem)]
+    off = c.offset()
+    if op.bcst:
+        return [c.mem.read(off, es)] * nelem
+    whole = c.mem.read(off, es * nelem)
+    return [elem(whole, es, j) for j in range(nelem)]
+
+
+def perm_lane_bits(mn):
+    """Elements per 128-bit lane of the in-lane rows."""
+    return 16 // PERM_ROWS[mn][0]
+
+
+def sem_perm(c):
+    """Group perm: DEST element j := the source element the row selects
+    (SDM operation sections), where j is active; the writemask guards
+    DEST (merging keeps DEST's element: the indices of VPERMI2, the first
+    table of VPERMT2); bits VL..MAXVL-1 are zeroed.  Compress and expand
+    go through sem_compress and sem_expand."""
+    mn, ops = c.i.mn, c.i.ops
+    es, fam = PERM_ROWS[mn]
+    if fam == 'compress':
+        return sem_compress(c, es)
+    if fam == 'expand':
+        return sem_expand(c, es)
+    if fam == 'extract':
+        return sem_extract(c, es)
+    dst = ops[0]
+    kl = dst.size // es
+    act = c.active(kl)
+    imm = ops[-1].n if ops[-1].kind == 'i' else None
+    if fam == 'insert':
+        vals = insert_elems(c, es, imm)
+    elif fam == 'perm' and imm is not None:
+        # VPERMQ/VPERMPD imm8: per 256-bit half, element j from the
+        # half's element imm8[2j+1:2j]
+        src = perm_fetch(c, ops[1], es, kl)
+        vals = [src[(j & ~3) + (imm >> 2 * (j & 3) & 3)] for j in range(kl)]
+    elif fam == 'perm':
+        # VPERMD/Q/PS/PD: SRC1 element j's low log2(KL) bits index SRC2
+        src = perm_fetch(c, ops[2], es, kl)
+        idx = c.z(ops[1].n)
+        vals = [src[elem(idx, es, j) & (kl - 1)] for j in range(kl)]
+    elif fam in ('permi2', 'permt2'):
+        # bits id:0 of the index pick the element, bit id+1 the table
+        # (0: the first table, 1: SRC2); id = log2(KL) - 1
+        idbits = kl.bit_length() - 1
+        t2 = perm_fetch(c, ops[2], es, kl)
+        if fam == 'permi2':
+            idx, t1 = c.z(dst.n), perm_fetch(c, ops[1], es, kl)
+        else:
+            idx, t1 = c.z(ops[1].n), perm_fetch(c, dst, es, kl)
+        vals = []
+        for j in range(kl):
+            x = elem(idx, es, j)
+            vals.append((t2 if x >> idbits & 1 else t1)[x & (kl - 1)])
+    elif fam == 'permil':
+        per = perm_lane_bits(mn)
+        src = perm_fetch(c, ops[1], es, kl)
+        if imm is not None:
+            # PS: element j of a lane from imm8[2j+1:2j]; PD: element j
+            # (0-7 across the lanes) from the lane's element imm8[j]
+            sel = [imm >> 2 * (j % 4) & 3 if es == 4 else imm >> j & 1
+                   for j in range(kl)]
+        else:
+            # the control element's bits 1:0 (PS) or bit 1 (PD)
+            ctl = perm_fetch(c, ops[2], es, kl)
+            sel = [x & 3 if es == 4 else x >> 1 & 1 for x in ctl]
+        vals = [src[j - j % per + sel[j]] for j in range(kl)]
+    elif fam == 'shuf':
+        a = perm_fetch(c, ops[1], es, kl)
+        b = perm_fetch(c, ops[2], es, kl)
+        vals = []
+        for j in range(kl):
+            if es == 4:
+                # a lane's elements 0, 1 from SRC1, 2, 3 from SRC2, each
+                # selected by its imm8 field (the same for every lane)
+                p = j % 4
+                vals.append((a if p < 2 else b)[j - p + (imm >> 2 * p & 3)])
+            else:
+                # a lane's element 0 from SRC1, 1 from SRC2, by imm8[j]
+                vals.append((a if j % 2 == 0 else b)[j - j % 2 +
+                                                     (imm >> j & 1)])
+    else:
+        # VUNPCKL/H: a lane's low (high) half of SRC1 and SRC2, interleaved
+        a = perm_fetch(c, ops[1], es, kl)
+        b = perm_fetch(c, ops[2], es, kl)
+        per = perm_lane_bits(mn)
+        base = per // 2 if fam == 'unpckh' else 0
+        vals = [(b if j % 2 else a)[j - j % per + base + j % per // 2]
+                for j in range(kl)]
+    c.vwrite(dst, es, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def insert_elems(c, es, imm):
+    """VINSERT*: SRC1 with the 128- or 256-bit block imm8 selects (imm8[0]
+    of two blocks, imm8[1:0] of four) replaced by SRC2 (a register's low
+    bits or memory, read whole whatever the mask), as elements."""
+    dst, src1, src2 = c.i.ops[:3]
+    bs = 16 if '32x4' in c.i.mn else 32
+    if src2.kind == 'v':
+        blk = c.z(src2.n) & ((1 << (8 * bs)) - 1)
+    else:
+        blk = c.mem.read(c.offset(), bs)
+    pos = imm & (dst.size // bs - 1)
+    hole = ((1 << (8 * bs)) - 1) << (8 * bs * pos)
+    tmp = c.z(src1.n) & ~hole | blk << (8 * bs * pos)
+    return [elem(tmp, es, j) for j in range(dst.size // es)]
+
+
+# choice: a masked VEXTRACT* store checks its whole 16/32 bytes (E6NF: no
+# fault suppression) and writes the active elements only (a mutant turns
+# this off)
+EXTRACT_STORE_NF = True
+
+
+def sem_extract(c, es):
+    """VEXTRACT*: the block imm8 selects of SRC, to a register (masked per
+    element, bits from the block's size up zeroed) or to memory (the
+    active elements stored)."""
+    dst, src, imm = c.i.ops
+    bs = 16 if '32x4' in c.i.mn else 32
+    pos = imm.n & (src.size // bs - 1)
+    blk = c.z(src.n) >> (8 * bs * pos)
+    n = bs // es
+    act = c.active(n)
+    vals = [elem(blk, es, j) for j in range(n)]
+    if dst.kind == 'v':
+        c.vwrite(dst, es, [v if a else None for v, a in zip(vals, act)],
+                 act)
+        return
+    off = c.offset()
+    if EXTRACT_STORE_NF:
+        c.mem.probe(off, bs)
+    for j in range(n):
+        if act[j]:
+            c.mem.write(off + es * j, es, vals[j])
+
+
+def sem_compress(c, es):
+    """VPCOMPRESS*/VCOMPRESS*: the active elements of SRC packed from
+    element 0 up; to a register the rest up to VL is kept (merging) or
+    zeroed ({z}), to memory only the packed elements are written."""
+    dst, src = c.i.ops
+    kl = src.size // es
+    act = c.active(kl)
+    v = c.z(src.n)
+    packed = [elem(v, es, j) for j in range(kl) if act[j]]
+    if dst.kind == 'm':
+        off = c.offset()
+        for i, x in enumerate(packed):
+            c.mem.write(off + es * i, es, x)
+        return
+    low = 8 * es * len(packed)
+    new = sum(x << (8 * es * i) for i, x in enumerate(packed))
+    if not c.i.zero:
+        new |= c.z(dst.n) & ((1 << (8 * dst.size)) - 1) & ~((1 << low) - 1)
+    c.out.z[dst.n] = new
+
+
+def sem_expand(c, es):
+    """VPEXPAND*/VEXPAND*: the active elements of DEST take SRC's elements
+    0, 1, ... in order; from memory only as many elements are read as are
+    active."""
+    dst, src = c.i.ops
+    kl = dst.size // es
+    act = c.active(kl)
+    n = sum(act)
+    if src.kind == 'v':
+        v = c.z(src.n)
+        s = [elem(v, es, i) for i in range(n)]
+    else:
+        off = c.offset()
+        s = [c.mem.read(off + es * i, es) for i in range(n)]
+    vals, i = [], 0
+    for j in range(kl):
+        vals.append(s[i] if act[j] else None)
+        i += act[j]
+    c.vwrite(dst, es, vals, act)
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
@@ -854,6 +1113,8 @@ def semantics(c):
         return sem_shuf(c)
     if mn in SHIFT_ROWS:
         return sem_shift(c, *SHIFT_ROWS[mn])
+    if mn in PERM_ROWS:
+        return sem_perm(c)
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -1181,6 +1442,33 @@ def rand_shift_lane(r, first=False):
     return r.getrandbits(64)
 
 
+def rand_perm_dword(r):
+    """Group perm: an index 0-31 (every table-select and lane bit at
+    every width), the same with garbage in the unused bits, an edge value
+    or random bits."""
+    kind = r.randrange(4)
+    if kind == 0:
+        return r.randrange(32)
+    if kind == 1:
+        return r.randrange(32) | r.getrandbits(32) & ~31
+    if kind == 2:
+        return r.choice([0xffffffff, 0x80000000, 0x7fffffff, 3, 4, 7, 8, 15,
+                         16, 31, 32, 64, 0xff])
+    return r.getrandbits(32)
+
+
+def rand_perm_lane(r):
+    """A lane of group perm: two index dwords, a qword index (garbage in
+    bits 63:5 now and then) or random data."""
+    kind = r.randrange(4)
+    if kind < 2:
+        return rand_perm_dword(r) | rand_perm_dword(r) << 32
+    if kind == 2:
+        return r.randrange(32) | (r.getrandbits(64) & ~31 if r.randrange(2)
+                                  else 0)
+    return r.getrandbits(64)
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -1200,7 +1488,8 @@ def rand_state(r, insn, form, place=None):
     z = {}
     group = getattr(form, 'group', '')
     one = cmp_lanes(r) if group == 'cmp' else {
-        'int': rand_int_lane, 'shuf': rand_shuf_lane}.get(group, rand_lane)
+        'int': rand_int_lane, 'shuf': rand_shuf_lane,
+        'perm': rand_perm_lane}.get(group, rand_lane)
 
     def lane(i):
         """Lane i of a register or of the memory operand (group shift: in
@@ -1229,10 +1518,10 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if group in ('int', 'cmp', 'shuf', 'shift'):
+        if group in ('int', 'cmp', 'shuf', 'shift', 'perm'):
             # boundary values (cmp: the palette; shuf: sign boundaries and
-            # minterm patterns; shift: counts) in whole qwords from the
-            # operand's start
+            # minterm patterns; shift: counts; perm: indices) in whole
+            # qwords from the operand's start
             whole = b''.join(lane(i).to_bytes(8, 'little')
                              for i in range((size + 7) // 8))
             st.mem = whole[lo - off:hi - off]
@@ -1906,6 +2195,310 @@ def shift_invariants(name, insn, st, out):
     return bad
 
 
+def imm_fields(imm, width):
+    """imm8 cut into fields of width bits, field 0 first (a bit string
+    read backwards: the second formulation's way with immediates)."""
+    bits = f'{imm & 0xff:08b}'[::-1]
+    return [int(bits[p:p + width][::-1], 2) for p in range(0, 8, width)]
+
+
+def perm_reference(insn, st):
+    """Group perm, the second formulation: (exception, result), the result
+    being the destination register's value or, for a store, {offset:
+    byte} written.  The operands are byte strings unpacked with struct
+    into element lists; the rows are restated on lists: VPERMI2/T2 index
+    the concatenation of their two tables modulo 2*KL, the in-lane rows
+    work on lists of 128-bit lanes, the immediates are cut with
+    imm_fields(), inserts and extracts splice byte strings, compress
+    filters and expand draws from an iterator.  The fault rule on byte
+    ranges: the whole memory operand (or the {1toN} element) of the rows
+    without fault suppression, whatever the mask; the packed elements of
+    compress and expand.  Masking is bytes_reference()'s, but for
+    compress to a register (packed from element 0, then the old value or
+    zeros)."""
+    mn, ops = insn.mn, insn.ops
+    es, fam = PERM_ROWS[mn]
+    code = 'I' if es == 4 else 'Q'
+    dst = ops[0]
+    vl = max(o.size for o in ops if o.kind == 'v')
+    kl = vl // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    imm = ops[-1].n if ops[-1].kind == 'i' else 0
+    page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+
+    def span(lo, n):
+        if lo < 0 or lo + n > PAGE:
+            return None
+        return bytes(page[x] for x in range(lo, lo + n))
+
+    def raw(op, n):
+        """n bytes of a register, of memory (None: a fault) or of the
+        {1toN} element repeated."""
+        if op.kind == 'v':
+            return st.z[op.n].to_bytes(64, 'little')[:n]
+        if op.bcst:
+            one = span(st.off, es)
+            return None if one is None else one * (n // es)
+        return span(st.off, n)
+
+    def unpack(b):
+        return list(struct.unpack(f'<{len(b) // es}{code}', b))
+
+    def pack(vals):
+        return int.from_bytes(struct.pack(f'<{len(vals)}{code}', *vals),
+                              'little')
+
+    def lanes_of(vals):
+        per = 16 // es
+        return [vals[i:i + per] for i in range(0, len(vals), per)]
+
+    if fam == 'extract':
+        bs = 16 if '32x4' in mn else 32
+        src = raw(ops[1], ops[1].size)
+        pos = imm % (ops[1].size // bs)
+        block = src[bs * pos:bs * (pos + 1)]
+        on = [kv >> j & 1 for j in range(bs // es)]
+        if dst.kind == 'v':
+            return None, bytes_reference(insn, st, es,
+                                         int.from_bytes(block, 'little'))
+        if span(st.off, bs) is None:
+            return 'PF', None
+        return None, {st.off + b: block[b] for b in range(bs)
+                      if on[b // es]}
+    on = [kv >> j & 1 for j in range(kl)]
+    if fam == 'compress':
+        src = unpack(raw(ops[1], vl))
+        packed = [x for x, o in zip(src, on) if o]
+        nb = es * len(packed)
+        body = struct.pack(f'<{len(packed)}{code}', *packed)
+        if dst.kind == 'm':
+            if nb and span(st.off, nb) is None:
+                return 'PF', None
+            return None, {st.off + b: body[b] for b in range(nb)}
+        rest = bytes(vl - nb) if insn.zero else \
+            st.z[dst.n].to_bytes(64, 'little')[nb:vl]
+        return None, int.from_bytes(body + rest, 'little')
+    if fam == 'expand':
+        n = sum(on)
+        src = raw(ops[1], vl) if ops[1].kind == 'v' else \
+            (span(st.off, es * n) if n else b'')
+        if src is None:
+            return 'PF', None
+        it = iter(unpack(src[:es * n]))
+        res = [next(it) if o else 0 for o in on]
+        return None, bytes_reference(insn, st, es, pack(res))
+    if fam == 'insert':
+        bs = 16 if '32x4' in mn else 32
+        block = raw(ops[2], bs)
+        if block is None:
+            return 'PF', None
+        out = bytearray(raw(ops[1], vl))
+        pos = imm % (vl // bs)
+        out[bs * pos:bs * (pos + 1)] = block
+        return None, bytes_reference(insn, st, es,
+                                     int.from_bytes(out, 'little'))
+    srcs = [raw(o, vl) for o in ops[1:] if o.kind in 'vm']
+    if any(s is None for s in srcs):
+        return 'PF', None
+    a = unpack(srcs[0])
+    b = unpack(srcs[1]) if len(srcs) > 1 else None
+    if fam == 'perm' and ops[-1].kind == 'i':
+        f = imm_fields(imm, 2)
+        res = [a[4 * (j // 4) + f[j % 4]] for j in range(kl)]
+    elif fam == 'perm':
+        res = [b[x % kl] for x in a]
+    elif fam in ('permi2', 'permt2'):
+        idx = unpack(st.z[(dst if fam == 'permi2' else ops[1]).n]
+                     .to_bytes(64, 'little')[:vl])
+        first = unpack(st.z[(ops[1] if fam == 'permi2' else dst).n]
+                       .to_bytes(64, 'little')[:vl])
+        table = first + b
+        res = [table[x % (2 * kl)] for x in idx]
+    elif fam == 'permil':
+        if ops[-1].kind == 'i':
+            f = imm_fields(imm, 2 if es == 4 else 1)
+            sel = [f[j % 4] if es == 4 else f[j] for j in range(kl)]
+        else:
+            sel = [x % 4 if es == 4 else x // 2 % 2 for x in b]
+        res = [x[sel[j]] for j, x in enumerate(
+            lane for lane in lanes_of(a) for _ in lane)]
+    elif fam == 'shuf':
+        res = []
+        for n, (la, lb) in enumerate(zip(lanes_of(a), lanes_of(b))):
+            if es == 4:
+                f = imm_fields(imm, 2)
+                res += [la[f[0]], la[f[1]], lb[f[2]], lb[f[3]]]
+            else:
+                f = imm_fields(imm, 1)
+                res += [la[f[2 * n]], lb[f[2 * n + 1]]]
+    else:
+        res = []
+        for la, lb in zip(lanes_of(a), lanes_of(b)):
+            h = len(la) // 2
+            half = slice(h, None) if fam == 'unpckh' else slice(0, h)
+            res += [x for pair in zip(la[half], lb[half]) for x in pair]
+    return None, bytes_reference(insn, st, es, pack(res))
+
+
+# the rows whose result element may come from anywhere in the vector:
+# the narrowing invariant (128 bits give the low 128 bits) does not hold
+PERM_CROSS = frozenset(('perm', 'permi2', 'permt2', 'compress'))
+
+
+def perm_nf_memory(insn):
+    """A perm row without fault suppression with a memory source."""
+    row = PERM_ROWS.get(insn.mn)
+    return bool(row) and row[1] in PERM_NF and \
+        any(o.kind == 'm' for o in insn.ops)
+
+
+def spare_reg(insn):
+    """A vector register the instruction does not name."""
+    used = {o.n for o in insn.ops if o.kind == 'v'}
+    return next(n for n in range(32) if n not in used)
+
+
+def perm_invariants(name, insn, st, out):
+    """Group perm: the second formulation; every element of a register
+    result is an element of an input (or 0: the rows only move data);
+    and relations between the rows, each on the same input: VPERMI2 and
+    VPERMT2 with the index and first-table roles swapped agree; VPERMD/Q/
+    PS/PD are VPERMI2 with both tables the same register; VPERMQ/PD imm8
+    and VPERMILPS/PD imm8 are their control-vector rows with the vector
+    built from the imm8; VSHUFPS/PD of a register with itself is
+    VPERMILPS/PD imm8, VUNPCKL/HPS of a register with itself are
+    VPERMILPS with imm8 0x50 / 0xfa, VUNPCKLPD and VUNPCKHPD are VSHUFPD
+    with imm8 0x00 and 0xff (every form); garbage in an index's unused
+    bits changes nothing; an extract of an insert at the same imm8 gives
+    the inserted block back; expand undoes compress (and compress
+    expand) under the same zeroing mask."""
+    bad = []
+    mn, ops = insn.mn, insn.ops
+    es, fam = PERM_ROWS[mn]
+    dst = ops[0]
+    exc, ref = perm_reference(insn, st)
+    got = out.mem if dst.kind == 'm' else out.z.get(dst.n)
+    if exc != out.exc or (exc is None and got != ref):
+        g = out.exc or (got if dst.kind == 'm' else f'{got or 0:x}')
+        w = exc or (ref if dst.kind == 'm' else f'{ref:x}')
+        bad.append(f'{name}: differs from the struct formulation '
+                   f'(model {g}, formulation {w})')
+    if out.exc is not None:
+        return bad
+    vl = max(o.size for o in ops if o.kind == 'v')
+    kl = vl // es
+    if dst.kind == 'v':
+        pool = {0}
+        for v in st.z.values():
+            pool |= {elem(v, es, j) for j in range(64 // es)}
+        page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+        for s in range(st.off, st.off + vl, es):
+            if all(x in page for x in range(s, s + es)):
+                pool.add(sum(page[s + i] << (8 * i) for i in range(es)))
+        res = out.z[dst.n]
+        if any(elem(res, es, j) not in pool
+               for j in range(dst.size // es)):
+            bad.append(f'{name}: an element that is in no input')
+
+    def res(i, s=st):
+        """The exception and destination register of i on s."""
+        o = model(i, s)
+        return o.exc, None if o.exc else o.z.get(i.ops[0].n)
+
+    def check(i, want, s=st, what=''):
+        if res(i, s) != want:
+            bad.append(f'{name}: not {i.mn} {what}'.rstrip())
+
+    plain = dataclasses.replace(insn, mask=None, zero=False)
+    base = res(plain)
+    sfx = mn[len('vpermi2'):] if fam in ('permi2', 'permt2') else \
+        mn[len('vperm'):]
+    if fam in ('permi2', 'permt2'):
+        other = ('vpermt2' if fam == 'permi2' else 'vpermi2') + sfx
+        check(dataclasses.replace(plain, mn=other, ops=(ops[1], dst,
+                                                        ops[2])),
+              base, what='with the roles swapped')
+    sr = spare_reg(insn)
+    if fam == 'perm' and ops[-1].kind != 'i' and ops[2].kind == 'v':
+        check(dataclasses.replace(plain, mn='vpermi2' + sfx,
+                                  ops=(ops[1], ops[2], ops[2])),
+              base, what='with both tables SRC2')
+    if fam in ('perm', 'permil') and ops[-1].kind == 'i' and \
+            (fam == 'perm' or ops[1].kind == 'v'):
+        imm = ops[-1].n
+        if fam == 'perm':
+            ctl = [(j & ~3) | (imm >> 2 * (j % 4) & 3) for j in range(kl)]
+        elif es == 4:
+            ctl = [imm >> 2 * (j % 4) & 3 for j in range(kl)]
+        else:
+            ctl = [(imm >> j & 1) << 1 for j in range(kl)]
+        z = dict(st.z)
+        z[sr] = sum(x << (8 * es * j) for j, x in enumerate(ctl))
+        cop = Op('v', sr, dst.size)
+        vops = (dst, cop, ops[1]) if fam == 'perm' else (dst, ops[1], cop)
+        check(dataclasses.replace(plain, ops=vops), base,
+              dataclasses.replace(st, z=z), 'with its imm8 as a control '
+              'vector')
+    if fam == 'shuf' and ops[1].kind == 'v':
+        twice = dataclasses.replace(plain, ops=(dst, ops[1], ops[1],
+                                                ops[-1]))
+        check(dataclasses.replace(plain, mn='vpermil' + mn[-2:],
+                                  ops=(dst, ops[1], ops[-1])),
+              res(twice), what='(SRC1 and SRC1)')
+    if fam in ('unpckl', 'unpckh') and es == 4 and ops[1].kind == 'v':
+        twice = dataclasses.replace(plain, ops=(dst, ops[1], ops[1]))
+        imm = 0x50 if fam == 'unpckl' else 0xfa
+        check(dataclasses.replace(plain, mn='vpermilps',
+                                  ops=(dst, ops[1], Op('i', imm))),
+              res(twice), what='(SRC1 and SRC1)')
+    if fam in ('unpckl', 'unpckh') and es == 8:
+        imm = 0 if fam == 'unpckl' else 0xff
+        check(dataclasses.replace(insn, mn='vshufpd',
+                                  ops=ops + (Op('i', imm),)),
+              res(insn), what=f'imm8 {imm:#x}')
+    if fam in ('perm', 'permi2', 'permt2') and ops[-1].kind != 'i':
+        at = 0 if fam == 'permi2' else 1
+        ix = ops[at]
+        keep = 2 * kl - 1 if fam != 'perm' else kl - 1
+        v = st.z[ix.n]
+        clean = sum((elem(v, es, j) & keep) << (8 * es * j)
+                    for j in range(64 // es))
+        if ix.n not in {o.n for p, o in enumerate(ops)
+                        if o.kind == 'v' and p != at}:
+            check(plain, base, dataclasses.replace(
+                st, z={**st.z, ix.n: clean}), 'with the unused index '
+                'bits cleared')
+    pexc, pz = base
+    if fam == 'insert' and ops[2].kind == 'v' and pexc is None:
+        bs = ops[2].size
+        ext = Insn('vextract' + mn[7:], (Op('v', sr, bs), dst, ops[3]))
+        e = model(ext, dataclasses.replace(st, z={**st.z, dst.n: pz,
+                                                  sr: 0}))
+        if e.exc or e.z.get(sr) != st.z[ops[2].n] & ((1 << (8 * bs)) - 1):
+            bad.append(f'{name}: the extract of the insert is not the '
+                       'block')
+    if fam in ('compress', 'expand') and ops[1].kind == 'v' and \
+            dst.kind == 'v' and insn.mask is not None:
+        z1 = dataclasses.replace(insn, zero=True)
+        first = model(z1, st).z[dst.n]
+        back = dataclasses.replace(z1, mn=mn.replace(
+            'compress', 'expand') if fam == 'compress' else mn.replace(
+            'expand', 'compress'), ops=(Op('v', sr, dst.size), dst))
+        second = model(back, dataclasses.replace(
+            st, z={**st.z, dst.n: first})).z[sr]
+        kv = st.k[insn.mask]
+        n = sum(kv >> j & 1 for j in range(kl))
+        src = st.z[ops[1].n]
+        if fam == 'compress':
+            want = sum(elem(src, es, j) << (8 * es * j) for j in range(kl)
+                       if kv >> j & 1)
+        else:
+            want = src & ((1 << (8 * es * n)) - 1)
+        if second != want:
+            bad.append(f'{name}: {back.mn} does not undo it')
+    return bad
+
+
 def known_answers():
     """Cases worked out by hand from the SDM's operation sections."""
     fails = []
@@ -2541,6 +3134,202 @@ def known_answers():
     kat('vprorvd %xmm1, %xmm2, %xmm3',
         stz({1: d(8, 20), 2: d(0x12345678, 0x12345678), 3: full}),
         lambda o: o.z[3], d(0x78123456, 0x45678123))
+    # group perm (AT&T: op [imm,] SRC2, SRC1, DEST); element j of the
+    # data vectors is its base + j: dj(0x10) = d(0x10, 0x11, ...)
+
+    def dj(base, n=16):
+        return d(*[base + j for j in range(n)])
+
+    def qj(base, n=8):
+        return q(*[base + j for j in range(n)])
+
+    # VPERMD: index bits 2:0 at 256 bits (9 -> 1, -2 -> 6), 3:0 at 512
+    kat('vpermd %ymm1, %ymm2, %ymm3',
+        stz({1: dj(0xa0, 8), 2: d(7, 0, 9, 0xfffffffe, 3, 3, 0x80000005,
+                                  2), 3: full}),
+        lambda o: o.z[3], d(0xa7, 0xa0, 0xa1, 0xa6, 0xa3, 0xa3, 0xa5, 0xa2))
+    kat('vpermd %zmm1, %zmm2, %zmm3',
+        stz({1: dj(0xa0), 2: d(9, 15, 16, 0x1f), 3: full}),
+        lambda o: o.z[3], d(0xa9, 0xaf, 0xa0, 0xaf, *[0xa0] * 12))
+    # VPERMQ with an index vector: bits 1:0 at 256 bits, the rest ignored
+    kat('vpermq %ymm1, %ymm2, %ymm3',
+        stz({1: qj(0x10, 4), 2: q(0x1_00000003, 4, ONES64, 1), 3: full}),
+        lambda o: o.z[3], q(0x13, 0x10, 0x13, 0x11))
+    # VPERMQ/VPERMPD imm8: 27 (0x1b) reverses, 78 (0x4e) swaps pairs per
+    # 256 bits
+    kat('vpermq $27, %ymm1, %ymm3', stz({1: qj(0x10, 4), 3: full}),
+        lambda o: o.z[3], q(0x13, 0x12, 0x11, 0x10))
+    kat('vpermpd $78, %zmm1, %zmm3', stz({1: qj(0x20), 3: full}),
+        lambda o: o.z[3], q(0x22, 0x23, 0x20, 0x21, 0x26, 0x27, 0x24,
+                            0x25))
+    # VPERMI2D: the destination holds the indices (bits 1:0 the element,
+    # bit 2 the table: 0x86 is SRC2's element 2), SRC1 the first table;
+    # merging keeps the index
+    pi = {1: dj(0x20, 4), 2: dj(0x10, 4), 3: d(0, 5, 0x86, 3)}
+    kat('vpermi2d %xmm1, %xmm2, %xmm3', stz(dict(pi)),
+        lambda o: o.z[3], d(0x10, 0x21, 0x22, 0x13))
+    kat('vpermi2d %xmm1, %xmm2, %xmm3{%k1}', stz(dict(pi), ks(k1=0b0101)),
+        lambda o: o.z[3], d(0x10, 5, 0x22, 3))
+    # VPERMT2D: the destination is the first table, SRC1 the indices;
+    # merging keeps the first table's element
+    pt = {1: dj(0x20, 4), 2: d(0, 5, 0x86, 3), 3: dj(0x10, 4)}
+    kat('vpermt2d %xmm1, %xmm2, %xmm3', stz(dict(pt)),
+        lambda o: o.z[3], d(0x10, 0x21, 0x22, 0x13))
+    kat('vpermt2d %xmm1, %xmm2, %xmm3{%k1}', stz(dict(pt), ks(k1=0b0101)),
+        lambda o: o.z[3], d(0x10, 0x11, 0x22, 0x13))
+    # VPERMI2Q {1to4}: every element of the second table is the qword
+    # read (-4 and 7 have bit 2 set); element 2 zeroed
+    kat('vpermi2q {M}{1to4}, %ymm2, %ymm3{%k1}{z}',
+        stz({2: qj(0x10, 4), 3: q(4, 1, ONES64 - 3, 7)}, ks(k1=0b1011),
+            off=8, mem=(0x55).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(0x55, 0x11, 0, 0x55), disp=0)
+    # VPERMILPS control vector: bits 1:0 of each dword, within its lane
+    kat('vpermilps %ymm1, %ymm2, %ymm3',
+        stz({1: d(3, 0x100, 0xfffffffe, 1, 0, 0, 3, 7), 2: dj(0x10, 8),
+             3: full}),
+        lambda o: o.z[3], d(0x13, 0x10, 0x12, 0x11, 0x14, 0x14, 0x17,
+                            0x17))
+    # VPERMILPD control vector: bit 1 of each qword (bit 0 ignored)
+    kat('vpermilpd %xmm1, %xmm2, %xmm3',
+        stz({1: q(3, 1), 2: qj(0x10, 2), 3: full}),
+        lambda o: o.z[3], q(0x11, 0x10))
+    # VPERMILPD imm8 165 (0xa5): bit j for element j, in its lane
+    kat('vpermilpd $165, %zmm1, %zmm3', stz({1: qj(0x20), 3: full}),
+        lambda o: o.z[3], q(0x21, 0x20, 0x23, 0x22, 0x24, 0x25, 0x26,
+                            0x27))
+    kat('vpermilps $27, %ymm1, %ymm3', stz({1: dj(0x10, 8), 3: full}),
+        lambda o: o.z[3], d(0x13, 0x12, 0x11, 0x10, 0x17, 0x16, 0x15,
+                            0x14))
+    # VSHUFPS 78 (0x4e): SRC1's elements 2, 3, then SRC2's 0, 1
+    kat('vshufps $78, %xmm1, %xmm2, %xmm3',
+        stz({1: dj(0x20, 4), 2: dj(0x10, 4), 3: full}),
+        lambda o: o.z[3], d(0x12, 0x13, 0x20, 0x21))
+    # VSHUFPD 6: SRC1[0], SRC2[1], SRC1[3], SRC2[2]
+    kat('vshufpd $6, %ymm1, %ymm2, %ymm3',
+        stz({1: qj(0x20, 4), 2: qj(0x10, 4), 3: full}),
+        lambda o: o.z[3], q(0x10, 0x21, 0x13, 0x22))
+    kat('vunpcklps %ymm1, %ymm2, %ymm3',
+        stz({1: dj(0x20, 8), 2: dj(0x10, 8), 3: full}),
+        lambda o: o.z[3], d(0x10, 0x20, 0x11, 0x21, 0x14, 0x24, 0x15,
+                            0x25))
+    kat('vunpckhpd {M}{1to8}, %zmm2, %zmm3{%k1}{z}',
+        stz({2: qj(0x10), 3: full}, ks(k1=0x0f), off=64,
+            mem=(0x77).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(0x11, 0x77, 0x13, 0x77), disp=0)
+    # VINSERTI32X4: imm8[1:0] at 512 bits (6 is block 2), imm8[0] at 256
+    ins = {1: dj(0x20, 4), 2: dj(0x10), 3: full}
+    for imm in (2, 6):
+        kat(f'vinserti32x4 ${imm}, %xmm1, %zmm2, %zmm3', stz(dict(ins)),
+            lambda o: o.z[3], d(*range(0x10, 0x18), *range(0x20, 0x24),
+                                *range(0x1c, 0x20)))
+    kat('vinserti32x4 $2, %xmm1, %ymm2, %ymm3', stz(dict(ins)),
+        lambda o: o.z[3], d(*range(0x20, 0x24), *range(0x14, 0x18)))
+    # VINSERTF64X4 from memory, merging: qwords 4 and 6 from memory
+    kat('vinsertf64x4 $1, {M}, %zmm2, %zmm3{%k1}',
+        stz({2: qj(0x10), 3: qj(0xf0)}, ks(k1=0b01010000), off=0,
+            mem=qj(0x30, 4).to_bytes(32, 'little')),
+        lambda o: o.z[3], q(0xf0, 0xf1, 0xf2, 0xf3, 0x30, 0xf5, 0x32,
+                            0xf7), disp=0)
+    # no fault suppression (E6NF, E4NF): no element active, and yet the
+    # operand in a guard page faults
+    kat('vinsertf32x4 $0, {M}, %ymm2, %ymm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpermps {M}, %ymm2, %ymm3{%k1}', stz({2: 0, 3: full}, off=PAGE),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpermilps $0, {M}{1to4}, %xmm3{%k1}{z}', stz({3: full}, off=-4),
+        lambda o: o.exc, 'PF', disp=0)
+    # VEXTRACTI32X4 block 3 zero-masked; bits 511:128 cleared
+    kat('vextracti32x4 $3, %zmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10), 3: full}, ks(k1=0b0110)),
+        lambda o: o.z[3], d(0, 0x1d, 0x1e, 0))
+    kat('vextracti32x4 $254, %ymm1, %xmm3', stz({1: dj(0x10), 3: full}),
+        lambda o: o.z[3], dj(0x10, 4))
+    # VEXTRACTF64X4 to memory: the active qwords of block 1 only
+    kat('vextractf64x4 $1, %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b0101), off=0, mem=bytes(32)),
+        lambda o: sorted(o.mem.items()),
+        [(0, 0x14)] + [(i, 0) for i in range(1, 8)] + [(16, 0x16)] +
+        [(i, 0) for i in range(17, 24)], disp=0)
+    # ... whose masked-off qwords 2, 3 in the guard page fault (E6NF)
+    kat('vextractf64x4 $1, %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b0011), off=PAGE - 16, mem=bytes(16)),
+        lambda o: o.exc, 'PF', disp=0)
+    # VPCOMPRESSD: elements 0, 5, 10, 15 packed; merging keeps the rest
+    # of the destination, {z} clears it, at 256 bits bits 511:256 too
+    cmp16 = {1: dj(0x10), 3: dj(0xf0)}
+    kat('vpcompressd %zmm1, %zmm3{%k1}', stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0x1a, 0x1f, *range(0xf4, 0x100)))
+    kat('vpcompressd %zmm1, %zmm3{%k1}{z}',
+        stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0x1a, 0x1f))
+    kat('vpcompressd %ymm1, %ymm3{%k1}', stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6,
+                            0xf7))
+    # VCOMPRESSPD to memory: two active qwords are 16 bytes, which fit
+    # before the page's end; a third one faults
+    kat('vcompresspd %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b10010000), off=PAGE - 16,
+            mem=bytes(16)),
+        lambda o: (o.exc, sorted(o.mem.items())),
+        (None, [(PAGE - 16 + i, 0x14 if i == 0 else 0x17 if i == 8 else 0)
+                for i in range(16)]), disp=0)
+    kat('vcompresspd %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b10010010), off=PAGE - 16,
+            mem=bytes(16)),
+        lambda o: o.exc, 'PF', disp=0)
+    # VPEXPANDQ from memory: three active qwords read (24 bytes)
+    kat('vpexpandq {M}, %zmm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b10100100), off=PAGE - 24,
+            mem=qj(0x40, 3).to_bytes(24, 'little')),
+        lambda o: (o.exc, o.z[3]), (None, q(0, 0, 0x40, 0, 0, 0x41, 0,
+                                            0x42)), disp=0)
+    kat('vpexpandq {M}, %zmm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b10100101), off=PAGE - 24,
+            mem=qj(0x40, 3).to_bytes(24, 'little')),
+        lambda o: o.exc, 'PF', disp=0)
+    # merging: VPERMI2Q keeps the index, VPERMT2Q the first table; with
+    # the same registers the two pick the same elements
+    kat('vpermi2q %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: qj(0x20, 2), 2: qj(0x10, 2), 3: q(3, 2)}, ks(k1=0b01)),
+        lambda o: o.z[3], q(0x21, 2))
+    kat('vpermt2q %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: qj(0x20, 2), 2: q(3, 2), 3: qj(0x10, 2)}, ks(k1=0b01)),
+        lambda o: o.z[3], q(0x21, 0x11))
+    # VPERMT2PS: index 16 + 5 is the second table's element 5
+    kat('vpermt2ps %zmm1, %zmm2, %zmm3',
+        stz({1: dj(0x20), 2: d(21, 5, 0xffffffe0), 3: dj(0x10)}),
+        lambda o: o.z[3], d(0x25, 0x15, 0x10, *[0x10] * 13))
+    kat('vunpckhps %xmm1, %xmm2, %xmm3',
+        stz({1: dj(0x20, 4), 2: dj(0x10, 4), 3: full}),
+        lambda o: o.z[3], d(0x12, 0x22, 0x13, 0x23))
+    kat('vunpcklpd %xmm1, %xmm2, %xmm3',
+        stz({1: qj(0x20, 2), 2: qj(0x10, 2), 3: full}),
+        lambda o: o.z[3], q(0x10, 0x20))
+    kat('vextracti64x4 $1, %zmm1, %ymm3', stz({1: qj(0x10), 3: full}),
+        lambda o: o.z[3], q(0x14, 0x15, 0x16, 0x17))
+    kat('vextractf32x4 $1, %ymm1, {M}{%k1}',
+        stz({1: dj(0x10, 8)}, ks(k1=0b1000), off=0, mem=bytes(16)),
+        lambda o: sorted(o.mem.items()),
+        [(12, 0x17), (13, 0), (14, 0), (15, 0)], disp=0)
+    kat('vextracti32x4 $0, %zmm1, {M}{%k1}',
+        stz({1: dj(0x10)}, ks(k1=0b0001), off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vcompressps %xmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10, 4), 3: full}, ks(k1=0b1010)),
+        lambda o: o.z[3], d(0x11, 0x13))
+    kat('vpexpandd %xmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10, 4), 3: full}, ks(k1=0b1100)),
+        lambda o: o.z[3], d(0, 0, 0x10, 0x11))
+    # VEXPANDPS from memory: one active element reads 4 bytes only
+    kat('vexpandps {M}, %ymm3{%k1}',
+        stz({3: dj(0xf0, 8)}, ks(k1=0b100), off=PAGE - 4,
+            mem=(0x99).to_bytes(4, 'little')),
+        lambda o: (o.exc, o.z[3]),
+        (None, d(0xf0, 0xf1, 0x99, *range(0xf3, 0xf8))), disp=0)
+    kat('vexpandps %xmm1, %xmm3{%k1}',
+        stz({1: dj(0x10, 4), 3: dj(0xf0, 4)}, ks(k1=0b1010)),
+        lambda o: o.z[3], d(0xf0, 0x10, 0xf2, 0x11))
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -2557,9 +3346,9 @@ class _Adhoc:
         self.feature = 'F'
 
 
-# groups int, cmp, shuf and shift have many forms of few kinds: a quarter
-# of the cases per form
-SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4}
+# groups int, cmp, shuf, shift and perm have many forms of few kinds: a
+# quarter of the cases per form
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4, 'perm': 4}
 
 
 def self_check(n):
@@ -2874,6 +3663,186 @@ def _mut_zero_merges_shift(c):
     sem_shift(c, *SHIFT_ROWS['vprolq'])
 
 
+# ---- deliberately broken models (group perm) ----------------------------
+
+def _perm_as(**change):
+    """The row run as another instruction: its Insn with the fields of
+    change replaced (each a function of the Insn)."""
+    def sem(c):
+        new = {k: f(c.i) for k, f in change.items()}
+        c.i = dataclasses.replace(c.i, **new)
+        sem_perm(c)
+    return sem
+
+
+def _perm_index(how):
+    """The row with each element of its index register (SRC1) changed by
+    how(element, KL) first (the imm8 forms as they are)."""
+    def sem(c):
+        ops = c.i.ops
+        if ops[-1].kind != 'i':
+            es = PERM_ROWS[c.i.mn][0]
+            kl, v = ops[0].size // es, c.z(ops[1].n)
+            new = sum(how(elem(v, es, j), kl) << (8 * es * j)
+                      for j in range(64 // es))
+            c.st = dataclasses.replace(c.st, z={**c.st.z, ops[1].n: new})
+        sem_perm(c)
+    return sem
+
+
+def _mut_merge_src1(c):
+    """Merging keeps SRC1's element instead of the destination's."""
+    sem_perm(c)
+    dst, src1 = c.i.ops[:2]
+    if c.i.mask is None or c.i.zero:
+        return
+    es = PERM_ROWS[c.i.mn][0]
+    act = c.active(dst.size // es)
+    on = lanes(dst.size // es, es, act)
+    off = lanes(dst.size // es, es, [not a for a in act])
+    c.out.z[dst.n] = c.out.z[dst.n] & on | c.z(src1.n) & off
+
+
+def _mut_vpermps_suppress(c):
+    """VPERMPS reads its memory table only when an element is active."""
+    dst = c.i.ops[0]
+    kl = dst.size // 4
+    if c.i.ops[2].kind == 'm' and not any(c.active(kl)):
+        c.vwrite(dst, 4, [None] * kl, [False] * kl)
+        return
+    sem_perm(c)
+
+
+def _mut_vpermpd_imm_whole(c):
+    """VPERMPD imm8 selects from the low 256 bits at 512 bits too."""
+    ops = c.i.ops
+    if ops[-1].kind != 'i':
+        return sem_perm(c)
+    kl = ops[0].size // 8
+    act = c.active(kl)
+    src = perm_fetch(c, ops[1], 8, kl)
+    vals = [src[ops[-1].n >> 2 * (j & 3) & 3] for j in range(kl)]
+    c.vwrite(ops[0], 8, [v if a else None for v, a in zip(vals, act)], act)
+    return None
+
+
+def _mut_permil_var(pick):
+    """VPERMILPS/PD with a control vector: element j := the data element
+    pick(control element, j, elements per lane) of the whole vector."""
+    def sem(c):
+        ops = c.i.ops
+        if ops[-1].kind == 'i':
+            return sem_perm(c)
+        es = PERM_ROWS[c.i.mn][0]
+        kl = ops[0].size // es
+        act = c.active(kl)
+        src = perm_fetch(c, ops[1], es, kl)
+        ctl = perm_fetch(c, ops[2], es, kl)
+        vals = [src[pick(x, j, 16 // es)] for j, x in enumerate(ctl)]
+        c.vwrite(ops[0], es, [v if a else None for v, a in zip(vals, act)],
+                 act)
+        return None
+    return sem
+
+
+def _mut_imm(fix, kind='i'):
+    """The imm8 forms with the imm8 changed by fix (the others as they
+    are)."""
+    def ops(i):
+        if i.ops[-1].kind != kind:
+            return i.ops
+        return i.ops[:-1] + (Op('i', fix(i.ops[-1].n)),)
+    return _perm_as(ops=ops)
+
+
+def _mut_insert_dwords(c):
+    """VINSERTF64X4 masks per dword."""
+    dst = c.i.ops[0]
+    vals = insert_elems(c, 4, c.i.ops[-1].n)
+    act = c.active(dst.size // 4)
+    c.vwrite(dst, 4, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def _mut_insert_suppress(c):
+    """VINSERTF32X4 reads its memory block only when an element is
+    active."""
+    dst = c.i.ops[0]
+    kl = dst.size // 4
+    if c.i.ops[2].kind == 'm' and not any(c.active(kl)):
+        c.vwrite(dst, 4, [None] * kl, [False] * kl)
+        return
+    sem_perm(c)
+
+
+def _mut_extract_keeps_upper(c):
+    """VEXTRACTI64X4 to a register keeps the destination's bits 511:256."""
+    sem_perm(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 256) - 1)
+
+
+def _mut_extract_store_unmasked(c):
+    """VEXTRACTF32X4 stores the masked-off elements too."""
+    if c.i.ops[0].kind == 'm':
+        c.i = dataclasses.replace(c.i, mask=None)
+    sem_perm(c)
+
+
+def _mut_extract_store_suppress(c):
+    """VEXTRACTI32X4 stores suppress the faults of masked-off elements."""
+    global EXTRACT_STORE_NF
+    EXTRACT_STORE_NF = False
+    try:
+        sem_perm(c)
+    finally:
+        EXTRACT_STORE_NF = True
+
+
+def _mut_unpacked(c):
+    """VCOMPRESSPS moves the active elements in place (no packing), to a
+    register or memory."""
+    dst, src = c.i.ops
+    kl = src.size // 4
+    act = c.active(kl)
+    v = c.z(src.n)
+    if dst.kind == 'm':
+        for j in range(kl):
+            if act[j]:
+                c.mem.write(c.offset() + 4 * j, 4, elem(v, 4, j))
+        return
+    c.vwrite(dst, 4, [elem(v, 4, j) if act[j] else None
+                      for j in range(kl)], act)
+
+
+def _mut_compress_whole_store(c):
+    """VCOMPRESSPD to memory writes the whole vector (zeros after the
+    packed elements)."""
+    sem_perm(c)
+    dst, src = c.i.ops
+    if dst.kind == 'm':
+        off, n = c.offset(), sum(c.active(src.size // 8))
+        for j in range(n, src.size // 8):
+            c.mem.write(off + 8 * j, 8, 0)
+
+
+def _mut_expand_in_place(c):
+    """VPEXPANDD takes SRC's element j (a masked move)."""
+    dst, src = c.i.ops
+    kl = dst.size // 4
+    act = c.active(kl)
+    vals = c.velems(src, 4, kl, act)
+    c.vwrite(dst, 4, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def _mut_expand_reads_all(c):
+    """VEXPANDPS reads the whole memory operand."""
+    dst, src = c.i.ops
+    if src.kind == 'm':
+        c.mem.read(c.offset(), dst.size)
+    sem_perm(c)
+
+
 # description, mnemonic, broken semantics
 MUTANTS = [
     ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
@@ -3006,6 +3975,63 @@ MUTANTS = [
     ('VPRORVD rotates left', 'vprorvd', _shift_op('vprorvd', shift_rol)),
     ('VPRORVD rotates by the count mod 16', 'vprorvd',
      _shift_op('vprorvd', lambda a, c, n: shift_ror(a, c % 16, n))),
+    # group perm
+    ('VPERMD uses one index bit too few', 'vpermd',
+     _perm_index(lambda x, kl: x & ~(kl >> 1))),
+    ('VPERMQ takes the index from the upper dword', 'vpermq',
+     _perm_index(lambda x, kl: x >> 32)),
+    ('VPERMPS reads memory only with an element active', 'vpermps',
+     _mut_vpermps_suppress),
+    ('VPERMPD imm8 selects from the low 256 bits only', 'vpermpd',
+     _mut_vpermpd_imm_whole),
+    ('VPERMI2D swaps its tables', 'vpermi2d',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[2], i.ops[1]))),
+    ('VPERMI2Q merging keeps the first table', 'vpermi2q',
+     _mut_merge_src1),
+    ('VPERMT2D merging keeps the indices', 'vpermt2d', _mut_merge_src1),
+    ('VPERMT2Q has the roles of VPERMI2Q', 'vpermt2q',
+     _perm_as(mn=lambda i: 'vpermi2q')),
+    ('VPERMT2PS ignores the table bit', 'vpermt2ps',
+     _perm_index(lambda x, kl: x & (kl - 1))),
+    ('VPERMILPD (control vector) uses bit 0', 'vpermilpd',
+     _mut_permil_var(lambda x, j, per: j - j % per + (x & 1))),
+    ('VPERMILPS (control vector) picks from lane 0', 'vpermilps',
+     _mut_permil_var(lambda x, j, per: x & 3)),
+    ('VPERMILPS imm8 takes its fields in reverse', 'vpermilps',
+     _mut_imm(lambda m: sum((m >> 2 * p & 3) << (6 - 2 * p)
+                            for p in range(4)))),
+    ('VPERMILPD imm8 uses bits 1:0 in every lane', 'vpermilpd',
+     _mut_imm(lambda m: (m & 3) * 0x55)),
+    ('VSHUFPS takes all four elements from SRC1', 'vshufps',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[1], i.ops[1], i.ops[3]))),
+    ('VSHUFPD uses imm8[1:0] in every lane', 'vshufpd',
+     _mut_imm(lambda m: (m & 3) * 0x55)),
+    ('VUNPCKHPS is VUNPCKLPS', 'vunpckhps',
+     _perm_as(mn=lambda i: 'vunpcklps')),
+    ('VUNPCKLPD takes SRC2 first', 'vunpcklpd',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[2], i.ops[1]))),
+    ('VINSERTI32X4 uses imm8[0] only', 'vinserti32x4',
+     _mut_imm(lambda m: m & 1)),
+    ('VINSERTF64X4 masks per dword', 'vinsertf64x4', _mut_insert_dwords),
+    ('VINSERTF32X4 reads memory only with an element active',
+     'vinsertf32x4', _mut_insert_suppress),
+    ('VEXTRACTI64X4 to a register keeps bits 511:256', 'vextracti64x4',
+     _mut_extract_keeps_upper),
+    ('VEXTRACTF32X4 stores the masked-off elements', 'vextractf32x4',
+     _mut_extract_store_unmasked),
+    ('VEXTRACTI32X4 stores suppress faults', 'vextracti32x4',
+     _mut_extract_store_suppress),
+    ('VPCOMPRESSD merging clears the rest', 'vpcompressd',
+     _perm_as(zero=lambda i: True)),
+    ('VCOMPRESSPS does not pack', 'vcompressps', _mut_unpacked),
+    ('VCOMPRESSPD to memory writes the whole vector', 'vcompresspd',
+     _mut_compress_whole_store),
+    ('VPEXPANDD does not unpack (a masked move)', 'vpexpandd',
+     _mut_expand_in_place),
+    ('VPEXPANDQ zero-masking merges', 'vpexpandq',
+     _perm_as(zero=lambda i: False)),
+    ('VEXPANDPS reads the whole memory operand', 'vexpandps',
+     _mut_expand_reads_all),
 ]
 
 
@@ -3073,13 +4099,14 @@ def invariants(name, form, insn, st, out, r):
         if mn in ('vmovss', 'vmovsd'):
             pass
         elif a.exc is not None:
-            # misaligned (#GP whatever the mask); a permute, which has no
-            # fault suppression, with its operand not in the page; an m128
-            # shift count that crosses into a guard page (#PF, E4NF)
+            # misaligned (#GP whatever the mask); a permute (groups shuf
+            # and perm), an insert or an extract store, which have no
+            # fault suppression, with its operand not in the page; an
+            # m128 shift count that crosses into a guard page (#PF, E4NF)
             if not (form.align > 1 and st.off % form.align) and not (
                     mn in forms_shuf.NOFS and a.exc == 'PF' and
                     (st.off < 0 or st.off + form.size > PAGE)) and \
-                    not count_m128(insn):
+                    not count_m128(insn) and not perm_nf_memory(insn):
                 bad.append(f'{name}: faults ({a.exc}) with no element '
                            'active')
         else:
@@ -3116,7 +4143,8 @@ def invariants(name, form, insn, st, out, r):
                            'gives another result')
     dst = ops[0]
     if out.exc is None and dst.kind == 'v' and dst.size > 16 and \
-            not re.search(r'x\d$', mn) and not mn.startswith('valign'):
+            not re.search(r'x\d$', mn) and not mn.startswith('valign') and \
+            PERM_ROWS.get(mn, (0, ''))[1] not in PERM_CROSS:
         # elementwise or within 128-bit lanes: the same at 128 bits is
         # the low 128 bits, with the same mask and operand (which then
         # cannot fault either)
@@ -3168,6 +4196,8 @@ def invariants(name, form, insn, st, out, r):
         bad += shuf_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shift':
         bad += shift_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'perm':
+        bad += perm_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \
