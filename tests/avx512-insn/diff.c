@@ -18,9 +18,9 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        group cmp), or "sigill" when the
- *                                        first case raised #UD at the
- *                                        instruction
+ *                                        group cmp, / 2 in group trunc), or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -28,7 +28,7 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        group cmp)
+ *                                        group cmp, / 2 in group trunc)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -38,8 +38,9 @@
  *   --cpuid-ud                           what CPUID (and glibc) say
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
- * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp),
- * "all" (every AVX-512 group, not selftest) or "none".
+ * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
+ * trunc; shuf, shift, fp and perm have no forms yet), "all" (every AVX-512
+ * group, not selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -74,14 +75,23 @@ enum {
     MASKED = 0x1, STORE = 0x2, BCST = 0x4, ALIGNED = 0x8, FAULTY = 0x10,
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
 };
+/*
+ * The groups, numbered as in gen.py's GROUPS.  shuf, shift, fp and perm
+ * (6-9) are being added on other branches and have no forms here yet:
+ * their places are kept so that trunc is group 10 everywhere.
+ */
 static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp"
+    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift",
+    "fp", "perm", "trunc"
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5 };
+enum { SELFTEST = 3, INT = 4, CMP = 5, TRUNC = 10 };
 enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
+_Static_assert(NGROUP == TRUNC + 1, "group trunc is number 10");
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2 };
+static const unsigned group_case_div[] = {
+    1, 1, 1, 1, 10, 2, 1, 1, 1, 1, 2
+};
 _Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
                "a case divisor per group");
 
@@ -434,6 +444,66 @@ static uint64_t cmp_lane(void)
     }
 }
 
+/*
+ * Group trunc: the limits the down-converts saturate to (signed and
+ * unsigned bytes, words and dwords) and their neighbours, in qwords (the
+ * Q rows) or in dwords (the D rows: bytes and words only), besides the
+ * source's own extremes; zero and small numbers of either sign.
+ */
+static uint64_t sat_edge(unsigned bits)
+{
+    static const uint64_t by[] = { 0, 0, 1, ~0ull };
+    unsigned b = 8 << rnd() % (bits == 64 ? 3 : 2);
+    uint64_t v;
+
+    switch (rnd() % 8) {
+    case 0: case 1:
+        v = (1ull << (b - 1)) - 1;              /* signed MAX */
+        break;
+    case 2: case 3:
+        v = -(1ull << (b - 1));                 /* signed MIN */
+        break;
+    case 4: case 5:
+        v = (1ull << b) - 1;                    /* unsigned MAX */
+        break;
+    case 6:
+        v = 1ull << (bits - 1);                 /* the source's MIN */
+        break;
+    default:
+        v = rnd() % 3;                          /* 0, 1, 2 */
+        break;
+    }
+    v += PICK(by);
+    return bits == 64 ? v : (uint32_t)v;
+}
+
+/* a lane of group trunc: a boundary qword, two boundary dwords, a small
+ * number of either sign, or random bits */
+static uint64_t trunc_lane(void)
+{
+    uint64_t lo, hi;
+
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return sat_edge(64);
+    case 3: case 4:
+        lo = sat_edge(32);
+        hi = sat_edge(32);
+        return lo | hi << 32;
+    case 5:
+        if (rnd() & 1) {
+            return rnd() % 600 - 300;
+        }
+        lo = (uint32_t)(rnd() % 600 - 300);
+        hi = (uint32_t)(rnd() % 600 - 300);
+        return lo | hi << 32;
+    case 6:
+        return rnd();
+    default:
+        return lane();
+    }
+}
+
 static uint64_t mask_value(void)
 {
     switch (rnd() % 7) {
@@ -503,7 +573,8 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     }
     for (i = 0; i < 32 * 8; i++) {
         uint64_t l = fm->group == INT ? int_edge_lane()
-                   : fm->group == CMP ? cmp_lane() : lane();
+                   : fm->group == CMP ? cmp_lane()
+                   : fm->group == TRUNC ? trunc_lane() : lane();
 
         memcpy(&k->v.z[i / 8][(i % 8) * 8], &l, 8);
     }
@@ -565,13 +636,14 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (k->off >= PAGE || k->off + (long)fm->size <= 0) {
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
-    if (fm->group == INT || fm->group == CMP) {
-        /* boundary values (cmp: the palette), in elements aligned with
-         * the operand */
+    if (fm->group == INT || fm->group == CMP || fm->group == TRUNC) {
+        /* boundary values (cmp: the palette; trunc: saturation limits),
+         * in elements aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
-            uint64_t l = fm->group == INT ? int_edge_lane() : cmp_lane();
+            uint64_t l = fm->group == INT ? int_edge_lane()
+                       : fm->group == CMP ? cmp_lane() : trunc_lane();
 
             for (i = 0; i < 8; i++) {
                 if (p + i >= (long)k->lo && p + i < (long)k->hi) {

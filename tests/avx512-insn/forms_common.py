@@ -17,8 +17,13 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # 621 forms of 'int' would otherwise cost more time than the rest together;
 # 'cmp' (384 forms) runs half its cases: some 10 s more for the test on a
 # 2-core host once QEMU implements it (QEMU digests and traces of both
-# variants, the model's comparisons), about 19 s with all of them
-CASE_DIVISOR = {'int': 10, 'cmp': 2}
+# variants, the model's comparisons), about 19 s with all of them; 'trunc'
+# (311 forms) half of its cases too: some 2 s natively now (the host's
+# digests and trace, the model's comparison and self-check), some 6 s more
+# once QEMU implements it (digests and traces of both variants at the
+# rates of cmp and int under QEMU, the model's comparisons), about 15 s in
+# all with every case
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'trunc': 2}
 
 
 def group_cases(group, cases):
@@ -38,10 +43,10 @@ MISALIGN = 0x20  # misalign an ALIGNED operand in 1/4 of the in-page cases
 class Form:
     """One instruction form.
 
-    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp'
-    or 'selftest'; asm: the template; enc: encoding of the instruction
-    under test in the legacy variant ('evex' or 'vex'); feature: CPUID
-    bits it needs (text).
+    name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
+    'trunc' or 'selftest'; asm: the template; enc: encoding of the
+    instruction under test in the legacy variant ('evex' or 'vex');
+    feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;
     align: alignment the instruction requires (1: none).

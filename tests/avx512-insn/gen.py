@@ -25,13 +25,18 @@ import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
 import forms_selftest  # noqa: E402
+import forms_trunc  # noqa: E402
 import ud_cases  # noqa: E402
 
 # diff.c's group_names, in this order (a new group goes at the end, after
-# selftest, so that the forms before it keep their GPR slots)
-GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp']
+# selftest, so that the forms before it keep their GPR slots).  shuf,
+# shift, fp and perm are being added on other branches: their places (6-9)
+# are kept, without forms here, so that trunc is group 10
+GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp', 'shuf',
+          'shift', 'fp', 'perm', 'trunc']
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
-         forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS)
+         forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
+         forms_trunc.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56
