@@ -3,10 +3,10 @@
 
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
 Debian unstable: every form of forms_move.py, forms_kmask.py,
-forms_masked.py, forms_int.py and forms_cmp.py (and forms_selftest.py,
-which needs no AVX-512) in a legacy variant (memory base/index and GPR
-operands in R8-R15) and an APX variant (R16-R31: EVEX.B4/X4, APX's EVEX
-KMOV, REX2).  This test
+forms_masked.py, forms_int.py, forms_cmp.py and forms_trunc.py (and
+forms_selftest.py, which needs no AVX-512) in a legacy variant (memory
+base/index and GPR operands in R8-R15) and an APX variant (R16-R31:
+EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
      62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
      are set exactly for R16-R31, and the displacement is disp8 when
@@ -48,29 +48,31 @@ sys.path.insert(0, HERE)
 import apxtest as T  # noqa: E402
 import model as M  # noqa: E402
 import ud_cases  # noqa: E402
-from forms_common import (ALIGNED, MASKED, STORE,  # noqa: E402
-                          group_cases)
+from forms_common import (ALIGNED, CASE_DIVISOR, MASKED,  # noqa: E402
+                          STORE, group_cases)
 
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
 GROUPS = ['move', 'kmask', 'masked', 'int']
-ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp']
+ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'trunc']
 # per form; diff.c runs a tenth of these of group int's forms, half of
-# group cmp's (forms_common.CASE_DIVISOR)
+# group cmp's and of group trunc's (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
 # of every case of these groups' forms, on any host, for the forms that
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
-MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp']
+MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'trunc']
 MODEL_CASES = 100
-# The groups implemented in part under TCG, each with the mnemonics that
-# are, as GNU as spells them ('vpsubd', 'vpandq', ...): model_implemented()
-# accepts those groups' forms of these mnemonics only.  Add rows as they
-# land; a group whose every row is implemented may leave this table.
+# The groups implemented in part (or, an empty set, not yet) under TCG,
+# each with the mnemonics that are, as GNU as spells them ('vpsubd',
+# 'vpandq', ...): model_implemented() accepts those groups' forms of these
+# mnemonics only.  Add rows as they land; a group whose every row is
+# implemented may leave this table.
 IMPLEMENTED = {
     'cmp': set(),
+    'trunc': set(),
 }
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
@@ -82,7 +84,7 @@ def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
     masking and broadcast (step 4) but the forms NOT_YET names, and of
-    the groups of IMPLEMENTED (int, cmp) the mnemonics it lists."""
+    the groups of IMPLEMENTED (cmp, trunc) the mnemonics it lists."""
     del variant  # both variants run the same rows
     if form.group in IMPLEMENTED:
         return M.parse(form).mn in IMPLEMENTED[form.group]
@@ -489,6 +491,14 @@ if rest:
           f'({",".join(rest)}) execute; their APX variants compute what '
           f'the legacy ones do for {len(running) - len(differ)}' +
           (f'; differ: {" ".join(differ)}' if differ else ''))
+    unimpl = collections.Counter(
+        M.FORMS[n].group for n, d in got['legacy'].items()
+        if d == 'sigill' and n in M.FORMS)
+    if unimpl:
+        T.log('QEMU: not implemented yet (#UD at the instruction; '
+              'reported, not failed): ' + ', '.join(
+                  f'{c} forms of group {g}' for g, c in
+                  sorted(unimpl.items())))
     if native:
         cmp = [n for n in running if native.get(n, 'sigill') != 'sigill']
         differ = [n for n in cmp if native[n] != got['legacy'][n]]
@@ -505,8 +515,8 @@ nkat, ncases, fails = M.self_check(20)
 T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
         'invariants, and the known answers; each of the '
-        f'{len(M.MUTANTS)} deliberately broken models of groups int and '
-        'cmp fails that check' +
+        f'{len(M.MUTANTS)} deliberately broken models of the groups int, '
+        'cmp and trunc fails that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
@@ -521,6 +531,13 @@ for grp, mns in sorted(IMPLEMENTED.items()):
           f'{len(gforms)} forms checked (IMPLEMENTED: '
           f'{" ".join(sorted(mns)) or "none yet"}), '
           f'{group_cases(grp, MODEL_CASES)} cases each')
+
+
+def reduced_cases():
+    """The groups of which diff.c traces fewer cases per form
+    (CASE_DIVISOR), as text: '10 of group int, 50 of group cmp, ...'."""
+    return ', '.join(f'{group_cases(g, MODEL_CASES)} of group {g}'
+                     for g in CASE_DIVISOR)
 
 
 def trace(variant, forms, cpu=FORCED):
@@ -560,9 +577,7 @@ def model_run(variant, forms, cpu=FORCED, proc=None):
     short = [f.name for f in forms
              if seen[f.name] != group_cases(f.group, MODEL_CASES)]
     T.check(not short, f'the trace ({where}, {variant}) has {MODEL_CASES} '
-            'cases of every form (group int: '
-            f'{group_cases("int", MODEL_CASES)}, cmp: '
-            f'{group_cases("cmp", MODEL_CASES)})' +
+            f'cases of every form ({reduced_cases()})' +
             (f'; not of {" ".join(short[:10])}' if short else ''))
     return sum(seen.values()), bad, known, out
 
@@ -629,8 +644,7 @@ if checked:
                   f'({" ".join(sorted(forms))}): {MODEL_KNOWN_QEMU[why]}')
         T.check(not bad, f'QEMU == model ({variant} variants): {n} cases of '
                 f'{len(variant_forms[variant])} forms ({MODEL_CASES} each, '
-                f'{group_cases("int", MODEL_CASES)} of group int, '
-                f'{group_cases("cmp", MODEL_CASES)} of group cmp)' +
+                f'{reduced_cases()})' +
                 model_report(bad, variant))
     # the comparison can fail: a bit of QEMU's result flipped (GPR slot A
     # of the first case that raised no exception) is found
