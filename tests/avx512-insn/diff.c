@@ -18,10 +18,10 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        the groups cmp, shuf and perm,
- *                                        / 4 in group shift), or "sigill"
- *                                        when the first case raised #UD
- *                                        at the instruction
+ *                                        the groups cmp, shuf, perm and
+ *                                        trunc, / 4 in group shift), or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -29,8 +29,8 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        the groups cmp, shuf and perm,
- *                                        / 4 in group shift)
+ *                                        the groups cmp, shuf, perm and
+ *                                        trunc, / 4 in group shift)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -41,8 +41,8 @@
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
  * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
- * shuf, shift, perm), "all" (every AVX-512 group, not selftest) or
- * "none".
+ * shuf, shift, perm, trunc), "all" (every AVX-512 group, not selftest)
+ * or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -81,16 +81,20 @@ enum {
 /* the groups, by the index gen.py gives them (gen.GROUPS); 8 belongs to
  * group fp, being added elsewhere: an index without a group has no name
  * (NULL) and no forms */
-enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7, PERM = 9, NGROUP };
+enum {
+    SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7, PERM = 9, TRUNC = 10,
+    NGROUP
+};
 static const char *const group_names[NGROUP] = {
     "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift",
-    [PERM] = "perm",
+    [PERM] = "perm", [TRUNC] = "trunc",
 };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time; 0 (an index
  * without a group) counts as 1 */
 static const unsigned group_case_div[NGROUP] = {
     1, 1, 1, 1, [INT] = 10, [CMP] = 2, [SHUF] = 2, [SHIFT] = 4, [PERM] = 2,
+    [TRUNC] = 2,
 };
 
 typedef void form_fn(struct io *io);
@@ -564,11 +568,71 @@ static uint64_t perm_lane(void)
 }
 
 /*
+ * Group trunc: the limits the down-converts saturate to (signed and
+ * unsigned bytes, words and dwords) and their neighbours, in qwords (the
+ * Q rows) or in dwords (the D rows: bytes and words only), besides the
+ * source's own extremes; zero and small numbers of either sign.
+ */
+static uint64_t sat_edge(unsigned bits)
+{
+    static const uint64_t by[] = { 0, 0, 1, ~0ull };
+    unsigned b = 8 << rnd() % (bits == 64 ? 3 : 2);
+    uint64_t v;
+
+    switch (rnd() % 8) {
+    case 0: case 1:
+        v = (1ull << (b - 1)) - 1;              /* signed MAX */
+        break;
+    case 2: case 3:
+        v = -(1ull << (b - 1));                 /* signed MIN */
+        break;
+    case 4: case 5:
+        v = (1ull << b) - 1;                    /* unsigned MAX */
+        break;
+    case 6:
+        v = 1ull << (bits - 1);                 /* the source's MIN */
+        break;
+    default:
+        v = rnd() % 3;                          /* 0, 1, 2 */
+        break;
+    }
+    v += PICK(by);
+    return bits == 64 ? v : (uint32_t)v;
+}
+
+/* a lane of group trunc: a boundary qword, two boundary dwords, a small
+ * number of either sign, or random bits */
+static uint64_t trunc_lane(void)
+{
+    uint64_t lo, hi;
+
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return sat_edge(64);
+    case 3: case 4:
+        lo = sat_edge(32);
+        hi = sat_edge(32);
+        return lo | hi << 32;
+    case 5:
+        if (rnd() & 1) {
+            return rnd() % 600 - 300;
+        }
+        lo = (uint32_t)(rnd() % 600 - 300);
+        hi = (uint32_t)(rnd() % 600 - 300);
+        return lo | hi << 32;
+    case 6:
+        return rnd();
+    default:
+        return lane();
+    }
+}
+
+/*
  * A lane of a form's vector inputs (and, in the groups int, cmp, shuf,
- * shift and perm, of its memory operand).  first: the lane is the low qword of a
- * register or of the memory operand, which in group shift is half of the
- * time a count 0-69 (the xmm/m128 count forms would see few counts below
- * the element width otherwise).
+ * shift, perm and trunc, of its memory operand).  first: the lane is the
+ * low qword of a register or of the memory operand, which in group shift
+ * is half of the time a count 0-69 (the xmm/m128 count forms would see
+ * few counts below the element width otherwise).
  */
 static uint64_t group_lane(const struct form *fm, int first)
 {
@@ -583,6 +647,8 @@ static uint64_t group_lane(const struct form *fm, int first)
         return first && rnd() % 2 ? rnd() % 70 : shift_lane();
     case PERM:
         return perm_lane();
+    case TRUNC:
+        return trunc_lane();
     default:
         return lane();
     }
@@ -723,10 +789,10 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
     if (fm->group == INT || fm->group == CMP || fm->group == SHUF ||
-        fm->group == SHIFT || fm->group == PERM) {
+        fm->group == SHIFT || fm->group == PERM || fm->group == TRUNC) {
         /* boundary values (cmp: the palette; shuf: sign boundaries and
-         * bit patterns; shift: counts; perm: indices), in elements
-         * aligned with the operand */
+         * bit patterns; shift: counts; perm: indices; trunc: saturation
+         * limits), in elements aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {

@@ -24,8 +24,13 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # and comparisons (2 s with a tenth, 10 s with half); 'perm' (792 forms)
 # runs half its cases: some 11 s more once QEMU implements it (estimated
 # with group int's cost per case under QEMU and the model's on perm's
-# traces), about 21 s with all of them
-CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4, 'perm': 2}
+# traces), about 21 s with all of them; 'trunc' (311 forms) half of its
+# cases too: some 2 s natively (the host's digests and trace, the model's
+# comparison and self-check), some 6 s more once QEMU implements it
+# (estimated at the rates of cmp and int under QEMU), about 15 s in all
+# with every case
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4, 'perm': 2,
+                'trunc': 2}
 
 
 def group_cases(group, cases):
@@ -48,9 +53,9 @@ class Form:
     """One instruction form.
 
     name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
-    'shuf', 'shift', 'perm' or 'selftest'; asm: the template; enc:
-    encoding of the instruction under test in the legacy variant ('evex'
-    or 'vex'); feature: CPUID bits it needs (text).
+    'shuf', 'shift', 'perm', 'trunc' or 'selftest'; asm: the template;
+    enc: encoding of the instruction under test in the legacy variant
+    ('evex' or 'vex'); feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;
     align: alignment the instruction requires (1: none).

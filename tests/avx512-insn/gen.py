@@ -28,6 +28,7 @@ import forms_perm  # noqa: E402
 import forms_selftest  # noqa: E402
 import forms_shuf  # noqa: E402
 import forms_shift  # noqa: E402
+import forms_trunc  # noqa: E402
 import ud_cases  # noqa: E402
 
 # diff.c's group_names: the index of each group (a new group's forms go at
@@ -35,10 +36,11 @@ import ud_cases  # noqa: E402
 # slots).  8 belongs to group fp, being added elsewhere: an index without
 # a group has no name in diff.c.
 GROUPS = {'move': 0, 'kmask': 1, 'masked': 2, 'selftest': 3, 'int': 4,
-          'cmp': 5, 'shuf': 6, 'shift': 7, 'perm': 9}
+          'cmp': 5, 'shuf': 6, 'shift': 7, 'perm': 9, 'trunc': 10}
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS)
+         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
+         forms_trunc.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

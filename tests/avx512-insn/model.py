@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift' and 'perm' (forms_*.py),
-written from the Intel SDM's operation sections, so that an emulator's
-results can be checked on a host without AVX-512.
+'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm' and 'trunc'
+(forms_*.py), written from the Intel SDM's operation sections, so that an
+emulator's results can be checked on a host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
 vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
@@ -10,17 +10,20 @@ the bytes of the memory operand), model() computes the expected output
 state: vector and mask registers, GPR slots, RFLAGS, MXCSR, the bytes
 written to memory, or the exception (#UD, #GP, #PF) the case raises.
 What it follows (SDM vol. 2 and section 2.8 on EVEX):
-  * a vector destination is written up to VL; bits VL..MAXVL-1 (512) are
-    zeroed, even when every element is masked off;
+  * a vector destination is written up to VL (a down-convert's: up to
+    its result, see group trunc); bits VL..MAXVL-1 (512) are zeroed, even
+    when every element is masked off;
   * merge masking keeps a masked-off element of the destination, zero
     masking ({z}) clears it; VBLENDM*/VPBLENDM* take SRC1's element
     instead (the mask selects, it does not guard the destination);
   * memory fault suppression: a masked-off element is neither read nor
     written, and cannot fault; a broadcast element ({1toN}, VPBROADCAST
     and VBROADCAST from memory) is read when one of the destination
-    elements it feeds is active (not so the permutes of groups shuf and
-    perm and the m128 count of group shift, whose exception class E4NF has
-    no fault suppression, nor perm's inserts and extracts, E6NF);
+    elements it feeds is active.  Not so in the exception classes
+    without fault suppression (E4NF, E5NF, E6NF): the permutes of the
+    groups shuf and perm, perm's inserts and extracts, the m128 count of
+    group shift and trunc's VMOVSLDUP, VMOVSHDUP and VMOVDDUP access
+    their whole memory operand (the {1toN} element) whatever the mask;
   * the aligned moves (VMOVAPS/APD/DQA32/DQA64) raise #GP on a misaligned
     operand whatever the mask (exception class E1);
   * a faulting instruction changes nothing, memory included;
@@ -108,7 +111,32 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     masked VEXTRACT* store faults on a masked-off element outside the
     page although it writes only the active ones; compress and expand
     (E4.nb) touch only the packed elements.  No row changes RFLAGS or
-    MXCSR.
+    MXCSR;
+  * group trunc: VPMOV{QB,QW,QD,DB,DW} keep the low bits of each source
+    element (Truncate...), VPMOVS* clamp the signed element to the
+    destination's signed range (SaturateSigned...), VPMOVUS* clamp the
+    element taken unsigned to the destination's maximum
+    (SaturateUnsigned...: a negative dword or qword becomes all ones);
+    KL = VL / source element size elements.  To a register the result
+    fills KL elements of the destination (masked-off ones merged or
+    zeroed) and DEST[MAXVL-1:KL * element bits] is zeroed, VL/2, VL/4 or
+    VL/8 bits (an xmm, or a ymm for QD and DW at 512 bits); to memory
+    (VL/2, VL/4 or VL/8 bytes) only the active elements are written, and
+    a masked-off one cannot fault (exception class E6).  VMOVSLDUP and
+    VMOVSHDUP copy the even or odd dword of each pair into both dwords,
+    VMOVDDUP the even qword of each pair (from m64 at 128 bits, else from
+    VL bytes); masked per element, DEST[MAXVL-1:VL] := 0, and the whole
+    memory operand is read whatever the mask: E4NF and E5NF have no fault
+    suppression.  EVEX.128, no masking: VMOVHPS/HPD load m64 into
+    DEST[127:64] with SRC1[63:0] below it, VMOVLPS/LPD into DEST[63:0]
+    with SRC1[127:64] above it, their stores write SRC[127:64] or
+    SRC[63:0] to m64; VMOVHLPS is SRC2[127:64] below SRC1[127:64],
+    VMOVLHPS SRC1[63:0] below SRC2[63:0]; VEXTRACTPS writes the dword
+    imm8[1:0] of SRC to m32 or to a GPR, zero-extended to 64 bits;
+    VINSERTPS replaces dword imm8[5:4] of SRC1 by dword imm8[7:6] of an
+    xmm SRC2 (or by m32: imm8[7:6] ignored), then clears the dwords set in
+    imm8[3:0].  Register destinations are zeroed from bit 128 up
+    (MAXVL).  None of them changes RFLAGS or MXCSR (no floating point).
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
 operand of the compares with FALSE/TRUE read like the others; a masked
@@ -117,14 +145,14 @@ AMD host does too), the choice is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the eight groups (fewer for
-                                   int, cmp, shuf, shift and perm),
-                                   checking the model against itself
-                                   (independent formulations,
+                                   form of the nine groups (fewer for
+                                   int, cmp, shuf, shift, perm and
+                                   trunc), checking the model against
+                                   itself (independent formulations,
                                    invariants), and that deliberately
                                    broken models of the groups int, cmp,
-                                   shuf, shift and perm (MUTANTS) fail
-                                   that check
+                                   shuf, shift, perm and trunc (MUTANTS)
+                                   fail that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
                                    the model (all forms of the file, or
@@ -146,12 +174,15 @@ import forms_move  # noqa: E402
 import forms_perm  # noqa: E402
 import forms_shift  # noqa: E402
 import forms_shuf  # noqa: E402
+import forms_trunc  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm',
+          'trunc']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS}
+         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
+         forms_trunc.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -1101,6 +1132,175 @@ def sem_expand(c, es):
     c.vwrite(dst, es, vals, act)
 
 
+# Group trunc: the conversions of the down-converts, from the SDM's
+# TruncateQuadWordToByte, SaturateSignedQuadWordToSignedByte,
+# SaturateUnsignedQuadWordToUnsignedByte and their siblings: the unsigned
+# value v of a source element of ses bytes to a destination element of des
+# bytes
+def truncate(v, ses, des):
+    """Truncate...To...: the low des bytes."""
+    del ses
+    return v & emask(des)
+
+
+def saturate_signed(v, ses, des):
+    """SaturateSigned...ToSigned...: the signed source clamped to the
+    signed range of the destination, in two's complement."""
+    s, b = sx(v, 8 * ses), 8 * des
+    s = max(-(1 << (b - 1)), min(s, (1 << (b - 1)) - 1))
+    return s & emask(des)
+
+
+def saturate_unsigned(v, ses, des):
+    """SaturateUnsigned...ToUnsigned...: the source, unsigned, clamped to
+    the destination's maximum."""
+    del ses
+    return min(v, emask(des))
+
+
+# the down-converts (VPMOV[S|US]QB/QW/QD/DB/DW), by mnemonic: (source
+# element size, destination element size, conversion)
+DOWN_CONV = {'': truncate, 's': saturate_signed, 'us': saturate_unsigned}
+DOWN_ROWS = {mn: forms_trunc.down_sizes(mn) + (DOWN_CONV[mn[5:-2]],)
+             for mn in forms_trunc.DOWN_ROWS}
+
+
+def sem_down(c, ses, des, conv):
+    """Group trunc, VPMOV*: DEST element j (des bytes) := conv(SRC element
+    j) where active, for j < KL = VL / ses.  To a register: masked-off
+    elements kept (merge) or zeroed ({z}), DEST[MAXVL-1:KL * des * 8] := 0
+    (VL/2, VL/4 or VL/8 bits); to memory (VL/2, VL/4 or VL/8 bytes): only
+    the active elements are written, a masked-off one cannot fault."""
+    dst, src = c.i.ops
+    kl = src.size // ses
+    act = c.active(kl)
+    v = c.z(src.n)
+    res = [conv(elem(v, ses, j), ses, des) if act[j] else None
+           for j in range(kl)]
+    if dst.kind == 'm':
+        off = c.offset()
+        for j in range(kl):
+            if act[j]:
+                c.mem.write(off + des * j, des, res[j])
+        return
+    old, new = c.z(dst.n), 0
+    for j in range(kl):
+        if res[j] is None:
+            res[j] = 0 if c.i.zero else elem(old, des, j)
+        new |= res[j] << (8 * des * j)
+    c.out.z[dst.n] = new
+
+
+# VMOVDDUP (qwords), VMOVSLDUP, VMOVSHDUP (dwords): element j of the
+# result takes source element DUP_FROM(j); the element size
+DUP_ROWS = {
+    'vmovddup': (8, lambda j: j & ~1),          # the even qword
+    'vmovsldup': (4, lambda j: j & ~1),         # the even dword
+    'vmovshdup': (4, lambda j: j | 1),          # the odd dword
+}
+# exception classes without memory fault suppression (E5NF, E4NF): the
+# whole memory operand is read, whatever the mask
+NOFS = frozenset(DUP_ROWS)
+
+
+def sem_dup(c, es, dup_from):
+    """Group trunc, VMOVDDUP/VMOVSLDUP/VMOVSHDUP: TMP_SRC element j :=
+    SRC element dup_from(j), then a masked write (merge or {z}) of the VL
+    bits, DEST[MAXVL-1:VL] := 0.  The memory operand is VL bytes, 8 for
+    VMOVDDUP at 128 bits (only SRC[63:0] is used), read whole whatever
+    the mask (E5NF, E4NF)."""
+    dst, src = c.i.ops
+    nelem = dst.size // es
+    act = c.active(nelem)
+    if src.kind == 'v':
+        v = c.z(src.n)
+    else:
+        size = 8 if es == 8 and dst.size == 16 else dst.size
+        v = c.mem.read(c.offset(), size)
+    c.vwrite(dst, es, [elem(v, es, dup_from(j)) if act[j] else None
+                       for j in range(nelem)], act)
+
+
+# VMOVHPS/HPD/LPS/LPD loads (DEST, SRC1, m64) and VMOVHLPS/VMOVLHPS (DEST,
+# SRC1, SRC2): per mnemonic, where DEST[63:0] and DEST[127:64] come from:
+# (operand 1 or 2, its qword 0 or 1; m64 has one)
+HALF_LOAD = {
+    'vmovhps': ((1, 0), (2, 0)), 'vmovhpd': ((1, 0), (2, 0)),
+    'vmovlps': ((2, 0), (1, 1)), 'vmovlpd': ((2, 0), (1, 1)),
+    'vmovhlps': ((2, 1), (1, 1)),               # SRC2[127:64], SRC1[127:64]
+    'vmovlhps': ((1, 0), (2, 0)),               # SRC1[63:0], SRC2[63:0]
+}
+# the stores: the qword of the source that goes to m64
+HALF_STORE = {'vmovhps': 1, 'vmovhpd': 1, 'vmovlps': 0, 'vmovlpd': 0}
+
+
+def sem_half(c, load=None, store=None):
+    """Group trunc: VMOVHPS/HPD/LPS/LPD (EVEX.128: no masking) and
+    VMOVHLPS/VMOVLHPS.  A load or register form writes DEST[127:0] from
+    the halves HALF_LOAD names (or load) and zeroes DEST[MAXVL-1:128]; a
+    store writes the SRC qword HALF_STORE names (or store) to m64."""
+    ops, mn = c.i.ops, c.i.mn
+    if ops[0].kind == 'm':
+        q = HALF_STORE[mn] if store is None else store
+        c.mem.write(c.offset(), 8, elem(c.z(ops[1].n), 8, q))
+        return
+
+    def qword(which):
+        o, q = which
+        op = ops[o]
+        if op.kind == 'm':
+            return c.mem.read(c.offset(), 8)
+        return elem(c.z(op.n), 8, q)
+
+    lo, hi = load or HALF_LOAD[mn]
+    c.out.z[ops[0].n] = qword(hi) << 64 | qword(lo)
+
+
+def sem_extractps(c):
+    """Group trunc, VEXTRACTPS: SRC_OFFSET := imm8[1:0]; the dword
+    SRC[SRC_OFFSET * 32 + 31:SRC_OFFSET * 32] to m32, or to a GPR,
+    DEST[63:32] := 0."""
+    dst, src, imm = c.i.ops
+    v = elem(c.z(src.n), 4, imm.n & 3)
+    if dst.kind == 'm':
+        c.mem.write(c.offset(), 4, v)
+    else:
+        c.out.gpr[dst.n] = v
+
+
+def sem_insertps(c):
+    """Group trunc, VINSERTPS: COUNT_S := imm8[7:6] for a register SRC2
+    (0 for m32), COUNT_D := imm8[5:4], ZMASK := imm8[3:0]; TMP := SRC2
+    dword COUNT_S; TMP2 := SRC1[127:0] with dword COUNT_D replaced by
+    TMP; DEST dword i := 0 if ZMASK[i] else TMP2 dword i;
+    DEST[MAXVL-1:128] := 0."""
+    dst, src1, src2, imm = c.i.ops
+    imm = imm.n
+    if src2.kind == 'm':
+        tmp = c.mem.read(c.offset(), 4)
+    else:
+        tmp = elem(c.z(src2.n), 4, imm >> 6 & 3)
+    a = c.z(src1.n)
+    out = [tmp if i == imm >> 4 & 3 else elem(a, 4, i) for i in range(4)]
+    c.out.z[dst.n] = sum(0 if imm >> i & 1 else out[i] << (32 * i)
+                         for i in range(4))
+
+
+def sem_trunc(c):
+    mn = c.i.mn
+    if mn in DOWN_ROWS:
+        return sem_down(c, *DOWN_ROWS[mn])
+    if mn in DUP_ROWS:
+        return sem_dup(c, *DUP_ROWS[mn])
+    if mn in HALF_LOAD:
+        return sem_half(c)
+    if mn == 'vextractps':
+        return sem_extractps(c)
+    if mn == 'vinsertps':
+        return sem_insertps(c)
+    raise ModelError(f'no model for {mn}')
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
@@ -1115,6 +1315,8 @@ def semantics(c):
         return sem_shift(c, *SHIFT_ROWS[mn])
     if mn in PERM_ROWS:
         return sem_perm(c)
+    if mn in forms_trunc.MNEMONICS:
+        return sem_trunc(c)
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -1469,6 +1671,31 @@ def rand_perm_lane(r):
     return r.getrandbits(64)
 
 
+def rand_sat_edge(r, bits):
+    """A saturation limit of a down-convert (signed MAX, MIN or unsigned
+    MAX of bytes, words or dwords narrower than bits), the source's
+    MIN or a small number, give or take 1."""
+    b = r.choice([8, 16, 32] if bits == 64 else [8, 16])
+    v = r.choice([(1 << (b - 1)) - 1, -(1 << (b - 1)), (1 << b) - 1,
+                  1 << (bits - 1), r.randrange(3)])
+    return v + r.choice([0, 0, 1, -1]) & ((1 << bits) - 1)
+
+
+def rand_trunc_lane(r):
+    """A lane of group trunc: a boundary qword, two boundary dwords, a
+    small number of either sign, random bits or a lane of the moves."""
+    kind = r.randrange(8)
+    if kind < 3:
+        return rand_sat_edge(r, 64)
+    if kind < 5:
+        return rand_sat_edge(r, 32) | rand_sat_edge(r, 32) << 32
+    if kind == 5:
+        return r.randrange(-300, 300) & ONES64 if r.randrange(2) else \
+            sum((r.randrange(-300, 300) & 0xffffffff) << (32 * i)
+                for i in range(2))
+    return r.getrandbits(64) if kind == 6 else rand_lane(r)
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -1489,7 +1716,8 @@ def rand_state(r, insn, form, place=None):
     group = getattr(form, 'group', '')
     one = cmp_lanes(r) if group == 'cmp' else {
         'int': rand_int_lane, 'shuf': rand_shuf_lane,
-        'perm': rand_perm_lane}.get(group, rand_lane)
+        'perm': rand_perm_lane, 'trunc': rand_trunc_lane}.get(group,
+                                                              rand_lane)
 
     def lane(i):
         """Lane i of a register or of the memory operand (group shift: in
@@ -1518,10 +1746,10 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if group in ('int', 'cmp', 'shuf', 'shift', 'perm'):
+        if group in ('int', 'cmp', 'shuf', 'shift', 'perm', 'trunc'):
             # boundary values (cmp: the palette; shuf: sign boundaries and
-            # minterm patterns; shift: counts; perm: indices) in whole
-            # qwords from the operand's start
+            # minterm patterns; shift: counts; perm: indices; trunc:
+            # saturation limits) in whole qwords from the operand's start
             whole = b''.join(lane(i).to_bytes(8, 'little')
                              for i in range((size + 7) // 8))
             st.mem = whole[lo - off:hi - off]
@@ -2499,6 +2727,351 @@ def perm_invariants(name, insn, st, out):
     return bad
 
 
+# ---- group trunc: second formulation and invariants ----------------------
+
+# struct codes of a signed element of 1, 2, 4, 8 bytes (upper case:
+# unsigned)
+SCODE = {1: 'b', 2: 'h', 4: 'i', 8: 'q'}
+
+
+def ref_down_element(x, ses, des, sat):
+    """One down-converted element as des bytes: x is the source element
+    as ses little-endian bytes; struct.pack refuses a value outside the
+    destination's range, which saturation then replaces by the end of the
+    range on the side of the value."""
+    if sat == '':
+        return x[:des]
+    code = SCODE[des] if sat == 's' else SCODE[des].upper()
+    v = struct.unpack('<' + (SCODE[ses] if sat == 's'
+                             else SCODE[ses].upper()), x)[0]
+    try:
+        return struct.pack('<' + code, v)
+    except struct.error:
+        if sat == 'us':
+            return b'\xff' * des
+        lim = (1 << (8 * des - 1)) - (1 if v > 0 else 0)
+        return struct.pack('<' + code, lim if v > 0 else -lim)
+
+
+def ref_in_page(spans):
+    return all(0 <= lo and hi <= PAGE for lo, hi in spans)
+
+
+def ref_page_bytes(st, lo, n):
+    page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+    return bytes(page[x] for x in range(lo, lo + n))
+
+
+def trunc_reference(insn, st):
+    """Group trunc, the second formulation, on byte strings: (exception,
+    {register: value}, {offset: byte} written, {GPR slot: value}).  The
+    down-converts convert element by element with struct
+    (ref_down_element), the other rows shuffle byte slices; the fault
+    rule is restated on byte ranges (the active elements of a
+    down-convert store; the whole operand otherwise); masking is
+    bytes_reference()'s or, for a down-convert to a register, done here
+    on the result's bytes."""
+    mn, ops = insn.mn, insn.ops
+    dst = ops[0]
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+
+    def reg(op):
+        return st.z[op.n].to_bytes(64, 'little')
+
+    if mn.startswith('vpmov'):
+        src = ops[1]
+        m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+        ses, des = KW[m.group(2)], KW[m.group(3)]
+        kl = src.size // ses
+        x = reg(src)
+        res = [ref_down_element(x[ses * j:ses * (j + 1)], ses, des,
+                                m.group(1)) for j in range(kl)]
+        on = [kv >> j & 1 for j in range(kl)]
+        if dst.kind == 'm':
+            if not ref_in_page([(st.off + des * j, st.off + des * j + des)
+                                for j in range(kl) if on[j]]):
+                return 'PF', {}, {}, {}
+            return None, {}, {st.off + des * j + b: res[j][b]
+                              for j in range(kl) if on[j]
+                              for b in range(des)}, {}
+        old = reg(dst)
+        out = b''.join(res[j] if on[j] else bytes(des) if insn.zero
+                       else old[des * j:des * (j + 1)] for j in range(kl))
+        return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+    if mn in DUP_ROWS:
+        src, vl = ops[1], dst.size
+        if src.kind == 'm':
+            size = 8 if mn == 'vmovddup' and vl == 16 else vl
+            if not ref_in_page([(st.off, st.off + size)]):
+                return 'PF', {}, {}, {}
+            x = ref_page_bytes(st, st.off, size)
+        else:
+            x = reg(src)[:vl]
+        d = struct.unpack(f'<{len(x) // 4}I', x)
+        # dword i of the result: the dword of x it copies
+        pick = {'vmovsldup': lambda i: i & ~1, 'vmovshdup': lambda i: i | 1,
+                'vmovddup': lambda i: i & ~3 | i & 1}[mn]
+        full = struct.pack(f'<{vl // 4}I', *[d[pick(i)]
+                                             for i in range(vl // 4)])
+        es = 8 if mn == 'vmovddup' else 4
+        return None, {dst.n: bytes_reference(
+            insn, st, es, int.from_bytes(full, 'little'))}, {}, {}
+    # the rest: the operand is 8 bytes (VMOV*) or 4 (m32), read whole
+    mem = b''
+    if any(o.kind == 'm' for o in ops):
+        n = 8 if mn.startswith('vmov') else 4
+        if not ref_in_page([(st.off, st.off + n)]):
+            return 'PF', {}, {}, {}
+        mem = ref_page_bytes(st, st.off, n) if dst.kind != 'm' else b''
+    if mn in ('vextractps', 'vinsertps') or dst.kind == 'm':
+        if mn == 'vextractps':
+            sel = ops[2].n % 4
+            x = reg(ops[1])[4 * sel:4 * sel + 4]
+            if dst.kind == 'm':
+                return None, {}, {st.off + i: x[i] for i in range(4)}, {}
+            return None, {}, {}, {dst.n: int.from_bytes(x, 'little')}
+        if mn == 'vinsertps':
+            imm = ops[3].n
+            d = list(struct.unpack('<4I', reg(ops[1])[:16]))
+            s = mem if ops[2].kind == 'm' else \
+                reg(ops[2])[4 * (imm >> 6):4 * (imm >> 6) + 4]
+            d[imm >> 4 & 3] = struct.unpack('<I', s)[0]
+            zm = f'{imm & 15:04b}'[::-1]
+            out = struct.pack('<4I', *[0 if zm[i] == '1' else d[i]
+                                       for i in range(4)])
+            return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+        x = reg(ops[1])
+        part = x[8:16] if mn in ('vmovhps', 'vmovhpd') else x[:8]
+        return None, {}, {st.off + i: part[i] for i in range(8)}, {}
+    # the loads and VMOVHLPS/VMOVLHPS: 16 bytes from two 8-byte slices
+    a = reg(ops[1])
+    b = mem if ops[2].kind == 'm' else reg(ops[2])[:16]
+    out = {'vmovhps': a[:8] + b[:8], 'vmovhpd': a[:8] + b[:8],
+           'vmovlps': b[:8] + a[8:16], 'vmovlpd': b[:8] + a[8:16],
+           'vmovhlps': b[8:16] + a[8:16], 'vmovlhps': a[:8] + b[:8]}[mn]
+    return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+
+
+def at_offset(insn, st, off, mem):
+    """st with insn's memory operand moved to offset off of the scratch
+    page, holding the bytes mem (those in the page)."""
+    idx = sx(st.gpr[3], 64) if insn.scale else 0
+    g = list(st.gpr)
+    g[2] = (st.scratch + off - insn.disp - idx * insn.scale) & ONES64
+    return dataclasses.replace(st, off=off, mem=mem, gpr=g)
+
+
+def trunc_down_invariants(name, insn, st, out, run):
+    """The down-converts: the element relations of truncation and the two
+    saturations (run unmasked into a register), the same bytes to a
+    register and to memory, the result of a narrower source a prefix,
+    and every element masked off."""
+    bad = []
+    mn, (dst, src) = insn.mn, insn.ops
+    m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+    ses, des = KW[m.group(2)], KW[m.group(3)]
+    kl, b = src.size // ses, 8 * des
+    tmp = Op('v', src.n, 16 if kl * des <= 16 else 32)
+    plain = Insn(mn, (tmp, src), feature=insn.feature)
+    res = {sat: run(dataclasses.replace(plain, mn=f'vpmov{sat}{m.group(2)}'
+                                        f'{m.group(3)}'))[1][tmp.n]
+           for sat in ('', 's', 'us')}
+    if any(v >> (8 * des * kl) for v in res.values()):
+        bad.append(f'{name}: the register result is wider than KL elements')
+    x = st.z[src.n]
+    for j in range(kl):
+        v = elem(x, ses, j)
+        t, s, u = (elem(res[k], des, j) for k in ('', 's', 'us'))
+        fits = -(1 << (b - 1)) <= sx(v, 8 * ses) < 1 << (b - 1)
+        if t != v & emask(des):
+            bad.append(f'{name}: element {j} truncated is not the low bits')
+        elif fits and s != t or not fits and (
+                s not in (1 << (b - 1), (1 << (b - 1)) - 1) or
+                (s >> (b - 1)) != (v >> (8 * ses - 1))):
+            bad.append(f'{name}: element {j} saturated (signed) is neither '
+                       'the value nor the limit on its side')
+        elif u != (t if v <= emask(des) else emask(des)):
+            bad.append(f'{name}: element {j} saturated (unsigned) is '
+                       'neither the value nor the maximum')
+        else:
+            continue
+        break
+    # saturation keeps the order of the elements
+    for sat, conv in (('s', lambda v, n: sx(v, n)), ('us', lambda v, n: v)):
+        pairs = [(conv(elem(x, ses, j), 8 * ses),
+                  conv(elem(res[sat], des, j), b)) for j in range(kl)]
+        pairs.sort()
+        if any(p[1] > q[1] for p, q in zip(pairs, pairs[1:])):
+            bad.append(f'{name}: VPMOV{sat.upper()} does not keep the '
+                       'order of the elements')
+    mine = res[m.group(1)]
+    kmask = ONES64 if insn.mask is None else st.k[insn.mask]
+    active = [kmask >> j & 1 for j in range(kl)]
+    size = kl * des
+    if out.exc is None:
+        # the same bytes to memory (in the page) and to a register
+        mem = bytes(size)
+        minsn = dataclasses.replace(insn, ops=(Op('m'), src), zero=False)
+        mexc, _, mw = run(minsn, at_offset(minsn, st, 1024, mem))
+        want = {1024 + des * j + i: elem(mine, 1, des * j + i)
+                for j in range(kl) if active[j] for i in range(des)}
+        if mexc is not None or mw != want:
+            bad.append(f'{name}: the store writes other bytes than the '
+                       'register result has')
+        if dst.kind == 'v':
+            old = st.z[dst.n] & ((1 << (8 * size)) - 1)
+            got = out.z[dst.n]
+            for j in range(kl):
+                keep = 0 if insn.zero else elem(old, des, j)
+                if elem(got, des, j) != (elem(mine, des, j) if active[j]
+                                         else keep):
+                    bad.append(f'{name}: element {j} of the register '
+                               'result is neither converted nor masked')
+                    break
+    if src.size > 16:
+        narrow = dataclasses.replace(plain, ops=(
+            Op('v', src.n, 16), Op('v', src.n, 16)))
+        nres = run(narrow)[1][src.n]
+        if nres != mine & ((1 << (8 * 16 // ses * des)) - 1):
+            bad.append(f'{name}: from an xmm source not the low elements')
+    if insn.mask is not None:
+        k0 = list(st.k)
+        k0[insn.mask] = 0
+        e, z, mw = run(insn, dataclasses.replace(st, k=k0))
+        keep = 0 if insn.zero else st.z.get(dst.n, 0) & \
+            ((1 << (8 * size)) - 1)
+        if e is not None or mw or (dst.kind == 'v' and z[dst.n] != keep):
+            bad.append(f'{name}: with every element masked off not '
+                       f'{"unchanged" if dst.kind == "m" else "kept"} '
+                       f'({e})')
+    return bad
+
+
+def trunc_invariants(name, insn, st, out):
+    """Group trunc: the second formulation (trunc_reference), then per
+    row kind relations with other rows and forms of the group."""
+    bad = []
+    mn, ops = insn.mn, insn.ops
+    exc, z, mem, gpr = trunc_reference(insn, st)
+    got = (out.exc, out.z if out.exc is None else {},
+           out.mem if out.exc is None else {},
+           {s: out.gpr[s] for s in gpr} if out.exc is None else {})
+    if got != (exc, z, mem, gpr) or out.exc is None and any(
+            out.gpr[s] != st.gpr[s] for s in range(4) if s not in gpr):
+        bad.append(f'{name}: differs from the byte-string formulation '
+                   f'(model {got}, formulation {(exc, z, mem, gpr)})')
+
+    def run(i, s=st):
+        o = model(i, s)
+        return o.exc, o.z, o.mem
+
+    if mn.startswith('vpmov'):
+        return bad + trunc_down_invariants(name, insn, st, out, run)
+    dst = ops[0]
+    if mn in DUP_ROWS:
+        src, es = ops[1], DUP_ROWS[mn][0]
+        plain = dataclasses.replace(insn, mask=None, zero=False)
+        pexc, pz, _ = run(plain)
+        if pexc is None:
+            # idempotent; pairs of equal elements
+            again = run(dataclasses.replace(plain, ops=(dst, Op(
+                'v', dst.n, dst.size))), dataclasses.replace(
+                    st, z={**st.z, dst.n: pz[dst.n]}))[1]
+            r = pz[dst.n]
+            if again.get(dst.n) != r or any(
+                    elem(r, es, 2 * j) != elem(r, es, 2 * j + 1)
+                    for j in range(dst.size // es // 2)):
+                bad.append(f'{name}: not pairs of equal elements, or not '
+                           'idempotent')
+        if src.kind == 'm':
+            size = 8 if mn == 'vmovddup' and dst.size == 16 else dst.size
+            inside = 0 <= st.off and st.off + size <= PAGE
+            if pexc is None and inside:
+                val = int.from_bytes(st.mem, 'little')
+                rexc, rz, _ = run(dataclasses.replace(
+                    plain, ops=(dst, Op('v', 99, dst.size))),
+                    dataclasses.replace(st, z={**st.z, 99: val}))
+                if rexc is not None or rz[dst.n] != pz[dst.n]:
+                    bad.append(f'{name}: from memory not what the register '
+                               'form gives')
+            if insn.mask is not None:
+                k0 = list(st.k)
+                k0[insn.mask] = 0
+                e = run(insn, dataclasses.replace(st, k=k0))[0]
+                if e != (None if inside else 'PF'):
+                    bad.append(f'{name}: every element masked off: '
+                               f'{e or "no fault"} (E4NF/E5NF: the whole '
+                               'operand is read)')
+        return bad
+    if out.exc is not None:
+        return bad
+    if mn in HALF_STORE and dst.kind == 'm':
+        # stored, then loaded back by the same row into SRC1 = the source
+        src = ops[1]
+        back = run(Insn(mn, (Op('v', 98, 16), src, Op('m'))),
+                   dataclasses.replace(st, off=0, mem=bytes(
+                       out.mem[st.off + i] for i in range(8)),
+                       gpr=[0, 0, st.scratch, 0]))[1]
+        if back.get(98) != st.z[src.n] & ((1 << 128) - 1):
+            bad.append(f'{name}: loading back what it stored does not '
+                       'give the source')
+    elif mn in HALF_LOAD:
+        # a load is VMOVLHPS/VMOVHLPS with the m64 in a register, the PS
+        # and PD rows are the same, and so on
+        twin = {'vmovhps': 'vmovlhps', 'vmovhpd': 'vmovlhps',
+                'vmovlps': 'vmovhlps', 'vmovlpd': 'vmovhlps',
+                'vmovlhps': 'vmovhpd', 'vmovhlps': 'vmovlps'}[mn]
+        src2 = ops[2]
+        if src2.kind == 'm':
+            m64 = int.from_bytes(st.mem, 'little')
+            val = m64 << 64 if twin == 'vmovhlps' else m64
+            tst = dataclasses.replace(st, z={**st.z, 97: val})
+            tops = (dst, ops[1], Op('v', 97, 16))
+        else:
+            q = elem(st.z[src2.n], 8, 1 if mn == 'vmovhlps' else 0)
+            tst = at_offset(insn, st, 512, q.to_bytes(8, 'little'))
+            tops = (dst, ops[1], Op('m'))
+        texc, tz, _ = run(Insn(twin, tops), tst)
+        if texc is not None or tz.get(dst.n) != out.z[dst.n]:
+            bad.append(f'{name}: not what {twin.upper()} gives')
+    elif mn == 'vextractps':
+        src, sel = ops[1], ops[2].n & 3
+        v = out.gpr[dst.n] if dst.kind == 'g' else int.from_bytes(
+            bytes(out.mem[st.off + i] for i in range(4)), 'little')
+        # VINSERTPS of dword sel into dword 0, dwords 1-3 zeroed
+        ins = run(Insn('vinsertps', (Op('v', 96, 16), src, src,
+                                     Op('i', sel << 6 | 0xe))))[1]
+        if ins.get(96) != v:
+            bad.append(f'{name}: not the dword VINSERTPS takes')
+    elif mn == 'vinsertps':
+        imm = ops[3].n
+        if ops[2].kind == 'm':
+            # the register form with COUNT_S = 3 and the m32 in dword 3
+            m32 = int.from_bytes(st.mem, 'little')
+            rz = run(dataclasses.replace(insn, ops=(
+                dst, ops[1], Op('v', 95, 16), Op('i', imm | 0xc0))),
+                dataclasses.replace(st, z={**st.z, 95: m32 << 96}))[1]
+            if rz.get(dst.n) != out.z[dst.n]:
+                bad.append(f'{name}: not the register form with the m32 '
+                           'in dword COUNT_S')
+        ones = run(dataclasses.replace(insn, ops=ops[:3] + (
+            Op('i', imm | 15),)))[1]
+        if ones.get(dst.n) != 0:
+            bad.append(f'{name}: ZMASK 1111 does not clear the result')
+        a, r = st.z[ops[1].n], out.z[dst.n]
+        for i in range(4):
+            if imm >> i & 1:
+                want = 0
+            elif i == imm >> 4 & 3:
+                continue
+            else:
+                want = elem(a, 4, i)
+            if elem(r, 4, i) != want:
+                bad.append(f'{name}: dword {i} neither SRC1\'s nor 0')
+                break
+    return bad
+
+
 def known_answers():
     """Cases worked out by hand from the SDM's operation sections."""
     fails = []
@@ -3330,6 +3903,138 @@ def known_answers():
     kat('vexpandps %xmm1, %xmm3{%k1}',
         stz({1: dj(0x10, 4), 3: dj(0xf0, 4)}, ks(k1=0b1010)),
         lambda o: o.z[3], d(0xf0, 0x10, 0xf2, 0x11))
+    # group trunc (AT&T: vpmovqb %ymm1, %xmm3 converts SRC = ymm1 into
+    # DEST = xmm3).  Qwords 128, -128, 127, -129 to bytes: truncated,
+    # saturated signed, saturated unsigned (the source taken unsigned);
+    # DEST above the 4 result bytes is cleared
+    sq = q(0x80, ONES64 - 0x7f, 0x7f, ONES64 - 0x80)
+    for asm, want in (('vpmovqb', 0x7f7f8080), ('vpmovsqb', 0x807f807f),
+                      ('vpmovusqb', 0xff7fff80)):
+        kat(f'{asm} %ymm1, %xmm3', stz({1: sq, 3: full}),
+            lambda o: o.z[3], want)
+    # dwords 0x8000, -32769, 0x7fff, -32768 to signed words, {z} with
+    # k1 = 0101: words 0x7fff, 0, 0x7fff, 0
+    kat('vpmovsdw %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0x8000, 0xffff7fff, 0x7fff, 0xffff8000), 3: full},
+            ks(k1=0b0101)),
+        lambda o: o.z[3], 0x00007fff_00007fff)
+    # -128 is in the range of a signed byte, -129 is not; {z}
+    kat('vpmovsdb %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0xffffff80, 0xffffff7f, 0xff, 0x7fffffff), 3: full},
+            ks(k1=0b1011)),
+        lambda o: o.z[3], 0x7f008080)
+    kat('vpmovdb %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0x101, 0x202, 0x303, 0x404), 3: full}, ks(k1=0b0101)),
+        lambda o: o.z[3], 0x00030001)
+    # unsigned saturation takes a negative dword as a big number
+    kat('vpmovusdw %xmm1, %xmm3',
+        stz({1: d(0xfffffffb, 0x1234, 0x10000, 0xffff), 3: full}),
+        lambda o: o.z[3], 0xffff_ffff_1234_ffff)
+    kat('vpmovusqd %xmm1, %xmm3', stz({1: q(1 << 32, 0xffffffff),
+                                       3: full}),
+        lambda o: o.z[3], 0xffffffff_ffffffff)
+    # unsigned saturation, merging with k1 = 1010: words 0 and 2 kept
+    # (0x4140, 0x4544 of full), bits 64 up cleared
+    kat('vpmovusdw %xmm1, %xmm3{%k1}',
+        stz({1: d(0x10000, 0xffff, 0x80000000, 5), 3: full},
+            ks(k1=0b1010)),
+        lambda o: o.z[3], 0x0005_4544_ffff_4140)
+    # VPMOVQD zmm to ymm: the low dword of each qword, bits 256 up cleared
+    kat('vpmovqd %zmm1, %ymm3', stz({1: full, 3: full}),
+        lambda o: o.z[3], d(0x43424140, 0x4b4a4948, 0x53525150, 0x5b5a5958,
+                            0x63626160, 0x6b6a6968, 0x73727170,
+                            0x7b7a7978))
+    # VPMOVDB of 16 dwords: 16 bytes, the whole xmm
+    kat('vpmovdb %zmm1, %xmm3', stz({1: full, 3: 0}),
+        lambda o: o.z[3], 0x7c7874706c6864605c5854504c484440)
+    # a masked store of 4 words at the end of the page: elements 0 and 1
+    # in the page, 2 and 3 in the guard page
+    yq = q(0x1111_2222_3333_4444, 0x5555_6666_7777_8888, 0, 0)
+    for kv, want in ((0b0011, (None, [(PAGE - 4, 0x44), (PAGE - 3, 0x44),
+                                      (PAGE - 2, 0x88), (PAGE - 1, 0x88)])),
+                     (0b0010, (None, [(PAGE - 2, 0x88), (PAGE - 1, 0x88)])),
+                     (0b0110, ('PF', [])), (0b1000, ('PF', [])),
+                     (0, (None, []))):
+        kat('vpmovqw %ymm1, {M}{%k1}',
+            stz({1: yq}, ks(k1=kv), off=PAGE - 4, mem=bytes(4)),
+            lambda o: (o.exc, sorted(o.mem.items())), want, disp=0)
+    # VPMOVUSQW store half in a guard page with no element active: no
+    # fault
+    kat('vpmovusqw %zmm1, {M}{%k1}', stz({1: full}, off=-8, mem=bytes(8)),
+        lambda o: (o.exc, o.mem), (None, {}), disp=0)
+    # VPMOVQB with k1 = 01: byte 0 written, byte 1 unchanged
+    kat('vpmovqb %xmm1, {M}{%k1}', stz({1: full}, ks(k1=1), off=100,
+                                       mem=bytes(2)),
+        lambda o: (o.exc, o.mem), (None, {100: 0x40}), disp=0)
+    # VMOVDDUP: the even qwords twice; from m64 at 128 bits
+    kat('vmovddup %ymm1, %ymm3', stz({1: q(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], q(1, 1, 3, 3))
+    kat('vmovddup {M}, %xmm3', stz({3: full}, off=40,
+                                   mem=bytes(range(1, 9))),
+        lambda o: o.z[3], q(0x0807060504030201, 0x0807060504030201),
+        disp=0)
+    kat('vmovsldup %xmm1, %xmm3', stz({1: d(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], d(1, 1, 3, 3))
+    kat('vmovshdup %xmm1, %xmm3', stz({1: d(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], d(2, 2, 4, 4))
+    kat('vmovsldup %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(1, 2, 3, 4), 3: full}, ks(k1=0b0110)),
+        lambda o: o.z[3], d(0, 1, 3, 0))
+    # E4NF: every element masked off, half the operand in the guard page:
+    # a fault all the same; in the page: the destination kept (to VL)
+    kat('vmovsldup {M}, %xmm3{%k1}', stz({3: full}, off=PAGE - 8,
+                                         mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vmovshdup {M}, %xmm3{%k1}', stz({3: full}, off=PAGE - 16,
+                                         mem=bytes(16)),
+        lambda o: (o.exc, o.z[3]), (None, full & (1 << 128) - 1), disp=0)
+    # VMOVHPS/LPS loads (AT&T: {M}, SRC1, DEST), stores, VMOVHLPS/LHPS
+    h1, h2 = q(0xa1, 0xa2), q(0xb1, 0xb2)
+    c8 = (0xc1).to_bytes(8, 'little')
+    kat('vmovhps {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xb1, 0xc1), disp=0)
+    kat('vmovlpd {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xc1, 0xb2), disp=0)
+    kat('vmovhpd %xmm1, {M}', stz({1: h1}, off=8, mem=bytes(8)),
+        lambda o: sorted(o.mem.items()),
+        [(8, 0xa2)] + [(9 + i, 0) for i in range(7)], disp=0)
+    kat('vmovlps %xmm1, {M}', stz({1: h1}, off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vmovlps %xmm1, {M}', stz({1: h1}, off=0, mem=bytes(8)),
+        lambda o: o.mem[0], 0xa1, disp=0)
+    kat('vmovhpd {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xb1, 0xc1), disp=0)
+    kat('vmovhlps %xmm1, %xmm2, %xmm3', stz({1: h1, 2: h2, 3: full}),
+        lambda o: o.z[3], q(0xa2, 0xb2))
+    kat('vmovlhps %xmm1, %xmm2, %xmm3', stz({1: h1, 2: h2, 3: full}),
+        lambda o: o.z[3], q(0xb1, 0xa1))
+    # VEXTRACTPS: imm8[1:0] selects, a GPR is zero-extended
+    for imm, want in ((2, 3), (0xff, 4), (0x7c, 1)):
+        kat(f'vextractps ${imm}, %xmm1, {{A_d}}',
+            stz({1: d(1, 2, 3, 4)}, gpr=[ONES64, 0, 0, 0]),
+            lambda o: o.gpr[0], want)
+    kat('vextractps $1, %xmm1, {M}', stz({1: d(1, 0x11223344, 3, 4)},
+                                         off=12, mem=bytes(4)),
+        lambda o: sorted(o.mem.items()),
+        [(12, 0x44), (13, 0x33), (14, 0x22), (15, 0x11)], disp=0)
+    # VINSERTPS (AT&T: imm, SRC2, SRC1, DEST): 156 = 0x9c: COUNT_S 2,
+    # COUNT_D 1, ZMASK 1100; 50 = 0x32: COUNT_S 0, COUNT_D 3, ZMASK 0010
+    i1, i2 = d(1, 2, 3, 4), d(5, 6, 7, 8)
+    kat('vinsertps $156, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 3, 0, 0))
+    kat('vinsertps $50, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 0, 7, 1))
+    # ZMASK clears the inserted dword too (18 = 0x12: COUNT_D 1, ZMASK
+    # 0010)
+    kat('vinsertps $18, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 0, 7, 8))
+    # from m32 (208 = 0xd0), COUNT_S (3) is ignored
+    kat('vinsertps $208, {M}, %xmm2, %xmm3',
+        stz({2: i2, 3: full}, off=4, mem=(9).to_bytes(4, 'little')),
+        lambda o: o.z[3], d(5, 9, 7, 8), disp=0)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -3346,9 +4051,10 @@ class _Adhoc:
         self.feature = 'F'
 
 
-# groups int, cmp, shuf, shift and perm have many forms of few kinds: a
-# quarter of the cases per form
-SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4, 'perm': 4}
+# groups int, cmp, shuf, shift, perm and trunc have many forms of few
+# kinds: a quarter of the cases per form
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4, 'perm': 4,
+                      'trunc': 4}
 
 
 def self_check(n):
@@ -3843,6 +4549,154 @@ def _mut_expand_reads_all(c):
     sem_perm(c)
 
 
+# ---- deliberately broken models (group trunc) ---------------------------
+
+def _down(mn, conv):
+    """mn's conversion of an element replaced by conv(v, ses, des)."""
+    return lambda c: sem_down(c, *DOWN_ROWS[mn][:2], conv)
+
+
+def _down_keep_upper(c):
+    """VPMOVQD to a register keeps the destination's bits above the
+    result."""
+    sem_down(c, *DOWN_ROWS['vpmovqd'])
+    dst, src = c.i.ops
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << (4 * src.size)) - 1)
+
+
+def _down_zero_merges(c):
+    """VPMOVDB {z} merges."""
+    c.i = dataclasses.replace(c.i, zero=False)
+    sem_down(c, *DOWN_ROWS['vpmovdb'])
+
+
+def _down_store_all(c):
+    """VPMOVQB to memory writes the masked-off elements as well."""
+    if c.i.ops[0].kind == 'm':
+        c.i = dataclasses.replace(c.i, mask=None)
+    sem_down(c, *DOWN_ROWS['vpmovqb'])
+
+
+def _down_store_faults(c):
+    """VPMOVUSQW to memory faults on a masked-off element (no fault
+    suppression)."""
+    dst, src = c.i.ops
+    if dst.kind == 'm':
+        off = c.offset()
+        if off < 0 or off + src.size // 4 > PAGE:
+            raise Fault('PF')
+    sem_down(c, *DOWN_ROWS['vpmovusqw'])
+
+
+def _dup_suppresses(c):
+    """VMOVSLDUP suppresses the faults of masked-off elements (E4, not
+    E4NF): it reads the active elements only."""
+    dst, src = c.i.ops
+    if src.kind == 'v':
+        return sem_dup(c, *DUP_ROWS['vmovsldup'])
+    n, off = dst.size // 4, c.offset()
+    act = c.active(n)
+    for j in range(n):
+        if act[j]:
+            c.mem.read(off + 4 * j, 4)
+    v = sum(c.mem.read(off + 4 * i, 4) << (32 * i) for i in range(n)
+            if 0 <= off + 4 * i <= PAGE - 4)
+    c.vwrite(dst, 4, [elem(v, 4, j & ~1) if act[j] else None
+                      for j in range(n)], act)
+
+
+def _half_keep_upper(c):
+    """VMOVHPD (load) keeps the destination's bits from 128 up."""
+    sem_half(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 128) - 1)
+
+
+def _extract_imm21(c):
+    """VEXTRACTPS selects the dword with imm8[2:1]."""
+    dst, src, imm = c.i.ops
+    c.i = dataclasses.replace(c.i, ops=(dst, src, Op('i', imm.n >> 1)))
+    sem_extractps(c)
+
+
+def _extract_keeps_high(c):
+    """VEXTRACTPS to a GPR leaves its bits 63:32 as they were."""
+    sem_extractps(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'g':
+        c.out.gpr[dst.n] |= c.st.gpr[dst.n] & ~0xffffffff & ONES64
+
+
+def _insert_zmask_first(c):
+    """VINSERTPS clears the ZMASK dwords of SRC1, then inserts (the
+    inserted dword survives its ZMASK bit)."""
+    dst, src1, src2, imm = c.i.ops
+    sem_insertps(c)
+    cd = imm.n >> 4 & 3
+    tmp = c.mem.read(c.offset(), 4) if src2.kind == 'm' else \
+        elem(c.z(src2.n), 4, imm.n >> 6 & 3)
+    c.out.z[dst.n] = c.out.z[dst.n] & ~(0xffffffff << (32 * cd)) | \
+        tmp << (32 * cd)
+
+
+def _insert_count_d_twice(c):
+    """VINSERTPS takes COUNT_S from imm8[5:4] as well."""
+    dst, src1, src2, imm = c.i.ops
+    c.i = dataclasses.replace(c.i, ops=(dst, src1, src2, Op(
+        'i', imm.n & 0x3f | (imm.n & 0x30) << 2)))
+    sem_insertps(c)
+
+
+def _insert_keep_upper(c):
+    """VINSERTPS keeps the destination's bits from 128 up."""
+    sem_insertps(c)
+    dst = c.i.ops[0]
+    c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 128) - 1)
+
+
+TRUNC_MUTANTS = [
+    ('VPMOVSQB saturates unsigned', 'vpmovsqb', _down(
+        'vpmovsqb', saturate_unsigned)),
+    ('VPMOVSDB saturates to -127', 'vpmovsdb', _down(
+        'vpmovsdb', lambda v, ses, des: max(-127, min(sx(v, 32), 127))
+        & 0xff)),
+    ('VPMOVUSDW clamps the signed value to [0, MAX]', 'vpmovusdw', _down(
+        'vpmovusdw', lambda v, ses, des: max(0, min(sx(v, 32), 0xffff)))),
+    ('VPMOVUSQD truncates', 'vpmovusqd', _down('vpmovusqd', truncate)),
+    ('VPMOVQW keeps the high word', 'vpmovqw', _down(
+        'vpmovqw', lambda v, ses, des: v >> 48)),
+    ('VPMOVQD keeps the bits above the result', 'vpmovqd',
+     _down_keep_upper),
+    ('VPMOVDB zero-masking merges', 'vpmovdb', _down_zero_merges),
+    ('VPMOVQB stores the masked-off elements', 'vpmovqb', _down_store_all),
+    ('VPMOVUSQW stores fault on masked-off elements', 'vpmovusqw',
+     _down_store_faults),
+    ('VMOVSHDUP duplicates the even dwords', 'vmovshdup',
+     lambda c: sem_dup(c, 4, DUP_ROWS['vmovsldup'][1])),
+    ('VMOVDDUP duplicates qword 0 into every lane', 'vmovddup',
+     lambda c: sem_dup(c, 8, lambda j: 0)),
+    ('VMOVSLDUP suppresses faults (E4, not E4NF)', 'vmovsldup',
+     _dup_suppresses),
+    ('VMOVHLPS is VMOVLHPS', 'vmovhlps',
+     lambda c: sem_half(c, load=HALF_LOAD['vmovlhps'])),
+    ('VMOVLPS stores the high qword', 'vmovlps',
+     lambda c: sem_half(c, store=1)),
+    ('VMOVHPS loads into the low qword', 'vmovhps',
+     lambda c: sem_half(c, load=HALF_LOAD['vmovlps'])),
+    ('VMOVHPD keeps the bits from 128 up', 'vmovhpd', _half_keep_upper),
+    ('VEXTRACTPS selects with imm8[2:1]', 'vextractps', _extract_imm21),
+    ('VEXTRACTPS keeps bits 63:32 of the GPR', 'vextractps',
+     _extract_keeps_high),
+    ('VINSERTPS applies ZMASK before inserting', 'vinsertps',
+     _insert_zmask_first),
+    ('VINSERTPS takes COUNT_S from imm8[5:4]', 'vinsertps',
+     _insert_count_d_twice),
+    ('VINSERTPS keeps the bits from 128 up', 'vinsertps',
+     _insert_keep_upper),
+]
+
 # description, mnemonic, broken semantics
 MUTANTS = [
     ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
@@ -4032,7 +4886,7 @@ MUTANTS = [
      _perm_as(zero=lambda i: False)),
     ('VEXPANDPS reads the whole memory operand', 'vexpandps',
      _mut_expand_reads_all),
-]
+] + TRUNC_MUTANTS
 
 
 def mutation_check(n):
@@ -4096,8 +4950,10 @@ def invariants(name, form, insn, st, out, r):
         k0[insn.mask] = 0
         a = model(insn, dataclasses.replace(st, k=k0))
         dst = ops[0]
-        if mn in ('vmovss', 'vmovsd'):
-            pass
+        if mn in ('vmovss', 'vmovsd') or mn in DOWN_ROWS:
+            pass                # (group trunc: trunc_down_invariants)
+        elif a.exc is not None and mn in NOFS:
+            pass                # trunc's dups: no fault suppression
         elif a.exc is not None:
             # misaligned (#GP whatever the mask); a permute (groups shuf
             # and perm), an insert or an extract store, which have no
@@ -4144,10 +5000,12 @@ def invariants(name, form, insn, st, out, r):
     dst = ops[0]
     if out.exc is None and dst.kind == 'v' and dst.size > 16 and \
             not re.search(r'x\d$', mn) and not mn.startswith('valign') and \
-            PERM_ROWS.get(mn, (0, ''))[1] not in PERM_CROSS:
+            PERM_ROWS.get(mn, (0, ''))[1] not in PERM_CROSS and \
+            mn not in DOWN_ROWS:
         # elementwise or within 128-bit lanes: the same at 128 bits is
         # the low 128 bits, with the same mask and operand (which then
-        # cannot fault either)
+        # cannot fault either); not the down-converts, whose destination
+        # is narrower than their source
         narrow = dataclasses.replace(insn, ops=tuple(
             dataclasses.replace(o, size=16) if o.kind == 'v' and
             o.size == dst.size else o for o in ops))
@@ -4198,6 +5056,8 @@ def invariants(name, form, insn, st, out, r):
         bad += shift_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':
         bad += perm_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'trunc':
+        bad += trunc_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \
