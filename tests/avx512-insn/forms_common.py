@@ -22,13 +22,13 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # QEMU implements it, with half of them some 10 s; 'shift' (648 forms) a
 # quarter: measured once QEMU implemented it, some 5 s of digests, traces
 # and comparisons (2 s with a tenth, 10 s with half); 'perm' (792 forms)
-# runs half its cases: some 11 s more once QEMU implements it (estimated
-# with group int's cost per case under QEMU and the model's on perm's
-# traces), about 21 s with all of them; 'trunc' (311 forms) half of its
-# cases too: some 2 s natively (the host's digests and trace, the model's
-# comparison and self-check), some 6 s more once QEMU implements it
-# (estimated at the rates of cmp and int under QEMU), about 15 s in all
-# with every case
+# runs half its cases: measured once QEMU implemented it, per variant
+# 2.6 s of QEMU digests, 2.2 s of trace and 1 s of the model's comparison,
+# some 12 s in all; 'trunc' (311 forms) half of its cases too: some 2 s
+# natively (the host's digests and trace, the model's comparison and
+# self-check), under QEMU per variant 0.7 s of digests, 0.9 s of trace
+# and 0.5 s of comparison with only its 225 down-convert forms
+# implemented
 CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4, 'perm': 2,
                 'trunc': 2}
 
