@@ -18,10 +18,10 @@
  *                                        one line per form: a digest of
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
- *                                        the groups cmp and shuf, / 4 in
- *                                        group shift), or "sigill" when
- *                                        the first case raised #UD at the
- *                                        instruction
+ *                                        the groups cmp, shuf, perm and
+ *                                        trunc, / 4 in group shift), or
+ *                                        "sigill" when the first case
+ *                                        raised #UD at the instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -29,8 +29,8 @@
  *                                        of the forms and groups of LIST
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
- *                                        the groups cmp and shuf, / 4 in
- *                                        group shift)
+ *                                        the groups cmp, shuf, perm and
+ *                                        trunc, / 4 in group shift)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -41,7 +41,8 @@
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
  * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
- * shuf, shift), "all" (every AVX-512 group, not selftest) or "none".
+ * shuf, shift, perm, trunc), "all" (every AVX-512 group, not selftest)
+ * or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -77,16 +78,24 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
     AT_END = 0x40,              /* sometimes flush against the page's end */
 };
-static const char *const group_names[] = {
-    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift"
+/* the groups, by the index gen.py gives them (gen.GROUPS); 8 belongs to
+ * group fp, being added elsewhere: an index without a group has no name
+ * (NULL) and no forms */
+enum {
+    SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7, PERM = 9, TRUNC = 10,
+    NGROUP
 };
-enum { SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7 };
-enum { NGROUP = sizeof(group_names) / sizeof(group_names[0]) };
+static const char *const group_names[NGROUP] = {
+    "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift",
+    [PERM] = "perm", [TRUNC] = "trunc",
+};
 /* --digest and --trace run CASES / this many cases of a group's forms
- * (forms_common.CASE_DIVISOR): a big group costs less time */
-static const unsigned group_case_div[] = { 1, 1, 1, 1, 10, 2, 2, 4 };
-_Static_assert(sizeof(group_case_div) / sizeof(group_case_div[0]) == NGROUP,
-               "a case divisor per group");
+ * (forms_common.CASE_DIVISOR): a big group costs less time; 0 (an index
+ * without a group) counts as 1 */
+static const unsigned group_case_div[NGROUP] = {
+    1, 1, 1, 1, [INT] = 10, [CMP] = 2, [SHUF] = 2, [SHIFT] = 4, [PERM] = 2,
+    [TRUNC] = 2,
+};
 
 typedef void form_fn(struct io *io);
 struct form {
@@ -517,11 +526,113 @@ static uint64_t shift_lane(void)
 }
 
 /*
- * A lane of a form's vector inputs (and, in the groups int, cmp, shuf and
- * shift, of its memory operand).  first: the lane is the low qword of a
- * register or of the memory operand, which in group shift is half of the
- * time a count 0-69 (the xmm/m128 count forms would see few counts below
- * the element width otherwise).
+ * Group perm: the same registers and memory serve as indices (VPERMD/Q/PS/
+ * PD, VPERMI2*, VPERMT2*), controls (VPERMILPS/PD) and data.  An index
+ * dword is 0-31 (every table-select bit of VPERMI2/T2 and every lane or
+ * element bit at every width), now and then with garbage in the bits no
+ * index uses, or an edge value (all ones, the sign bit, one above a width's
+ * range); a qword index has its garbage in the upper dword too.  Random
+ * lanes keep the data elements distinct, so that a wrong choice of element
+ * shows.
+ */
+static const uint32_t perm_edge_pool[] = {
+    0xffffffff, 0x80000000, 0x7fffffff, 0xfffffff0, 0x00000003,
+    0x00000004, 0x00000007, 0x00000008, 0x0000000f, 0x00000010,
+    0x0000001f, 0x00000020, 0x00000040, 0x000000ff, 0x00000100,
+};
+
+static uint32_t perm_dword(void)
+{
+    uint32_t i = rnd() % 32;
+
+    switch (rnd() % 4) {
+    case 0: return i;
+    case 1: return i | ((uint32_t)rnd() & ~31u);        /* ignored bits */
+    case 2: return PICK(perm_edge_pool);
+    default: return (uint32_t)rnd();
+    }
+}
+
+static uint64_t perm_lane(void)
+{
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return perm_dword() | (uint64_t)perm_dword() << 32;
+    case 3:                     /* a qword index, garbage in bits 63:5 */
+        return (rnd() % 32) | (rnd() & 1 ? rnd() & ~31ull : 0);
+    case 4:
+        return lane();
+    default:
+        return rnd();
+    }
+}
+
+/*
+ * Group trunc: the limits the down-converts saturate to (signed and
+ * unsigned bytes, words and dwords) and their neighbours, in qwords (the
+ * Q rows) or in dwords (the D rows: bytes and words only), besides the
+ * source's own extremes; zero and small numbers of either sign.
+ */
+static uint64_t sat_edge(unsigned bits)
+{
+    static const uint64_t by[] = { 0, 0, 1, ~0ull };
+    unsigned b = 8 << rnd() % (bits == 64 ? 3 : 2);
+    uint64_t v;
+
+    switch (rnd() % 8) {
+    case 0: case 1:
+        v = (1ull << (b - 1)) - 1;              /* signed MAX */
+        break;
+    case 2: case 3:
+        v = -(1ull << (b - 1));                 /* signed MIN */
+        break;
+    case 4: case 5:
+        v = (1ull << b) - 1;                    /* unsigned MAX */
+        break;
+    case 6:
+        v = 1ull << (bits - 1);                 /* the source's MIN */
+        break;
+    default:
+        v = rnd() % 3;                          /* 0, 1, 2 */
+        break;
+    }
+    v += PICK(by);
+    return bits == 64 ? v : (uint32_t)v;
+}
+
+/* a lane of group trunc: a boundary qword, two boundary dwords, a small
+ * number of either sign, or random bits */
+static uint64_t trunc_lane(void)
+{
+    uint64_t lo, hi;
+
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return sat_edge(64);
+    case 3: case 4:
+        lo = sat_edge(32);
+        hi = sat_edge(32);
+        return lo | hi << 32;
+    case 5:
+        if (rnd() & 1) {
+            return rnd() % 600 - 300;
+        }
+        lo = (uint32_t)(rnd() % 600 - 300);
+        hi = (uint32_t)(rnd() % 600 - 300);
+        return lo | hi << 32;
+    case 6:
+        return rnd();
+    default:
+        return lane();
+    }
+}
+
+/*
+ * A lane of a form's vector inputs (and, in the groups int, cmp, shuf,
+ * shift, perm and trunc, of its memory operand).  first: the lane is the
+ * low qword of a register or of the memory operand, which in group shift
+ * is half of the time a count 0-69 (the xmm/m128 count forms would see
+ * few counts below the element width otherwise).
  */
 static uint64_t group_lane(const struct form *fm, int first)
 {
@@ -534,6 +645,10 @@ static uint64_t group_lane(const struct form *fm, int first)
         return shuf_lane();
     case SHIFT:
         return first && rnd() % 2 ? rnd() % 70 : shift_lane();
+    case PERM:
+        return perm_lane();
+    case TRUNC:
+        return trunc_lane();
     default:
         return lane();
     }
@@ -674,10 +789,10 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
     if (fm->group == INT || fm->group == CMP || fm->group == SHUF ||
-        fm->group == SHIFT) {
+        fm->group == SHIFT || fm->group == PERM || fm->group == TRUNC) {
         /* boundary values (cmp: the palette; shuf: sign boundaries and
-         * bit patterns; shift: counts), in elements aligned with the
-         * operand */
+         * bit patterns; shift: counts; perm: indices; trunc: saturation
+         * limits), in elements aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {
@@ -821,7 +936,8 @@ static int parse_groups(const char *s, int *want)
     copy = strdup(s);
     for (tok = strtok_r(copy, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
-        for (g = 0; g < NGROUP && strcmp(tok, group_names[g]); g++) {
+        for (g = 0; g < NGROUP && (!group_names[g] ||
+                                   strcmp(tok, group_names[g])); g++) {
         }
         if (g == NGROUP && strcmp(tok, "none")) {
             fprintf(stderr, "unknown group '%s'\n", tok);
@@ -876,7 +992,8 @@ static void fill_scratch(const struct form *fm, uint64_t seed)
 /* the cases --digest and --trace run of a form */
 static unsigned form_cases(const struct form *fm, unsigned cases)
 {
-    unsigned n = cases / group_case_div[fm->group];
+    unsigned div = group_case_div[fm->group],
+             n = cases / (div ? div : 1);
 
     return n ? n : cases != 0;
 }
@@ -1288,7 +1405,8 @@ static int run_ud(int mode, const int *want, int where)
             exp = u->amd;
             note = " (known difference: AMD; the SDM says otherwise)";
         }
-        for (g = 0; g < NGROUP && strcmp(u->group, group_names[g]); g++) {
+        for (g = 0; g < NGROUP && (!group_names[g] ||
+                                   strcmp(u->group, group_names[g])); g++) {
         }
         check = exp == XP_UD || want[g];
         if (check && where == 2 && u->qemu_gap) {

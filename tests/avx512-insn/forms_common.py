@@ -21,8 +21,16 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # all its cases 'shuf' (459 forms) would add some 20 s to the test once
 # QEMU implements it, with half of them some 10 s; 'shift' (648 forms) a
 # quarter: measured once QEMU implemented it, some 5 s of digests, traces
-# and comparisons (2 s with a tenth, 10 s with half)
-CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4}
+# and comparisons (2 s with a tenth, 10 s with half); 'perm' (792 forms)
+# runs half its cases: measured once QEMU implemented it, per variant
+# 2.6 s of QEMU digests, 2.2 s of trace and 1 s of the model's comparison,
+# some 12 s in all; 'trunc' (311 forms) half of its cases too: some 2 s
+# natively (the host's digests and trace, the model's comparison and
+# self-check), under QEMU per variant 0.7 s of digests, 0.9 s of trace
+# and 0.5 s of comparison with only its 225 down-convert forms
+# implemented
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4, 'perm': 2,
+                'trunc': 2}
 
 
 def group_cases(group, cases):
@@ -45,9 +53,9 @@ class Form:
     """One instruction form.
 
     name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
-    'shuf', 'shift' or 'selftest'; asm: the template; enc: encoding of the
-    instruction under test in the legacy variant ('evex' or 'vex');
-    feature: CPUID bits it needs (text).
+    'shuf', 'shift', 'perm', 'trunc' or 'selftest'; asm: the template;
+    enc: encoding of the instruction under test in the legacy variant
+    ('evex' or 'vex'); feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;
     align: alignment the instruction requires (1: none).

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked', 'int', 'cmp', 'shuf' and 'shift' (forms_*.py), written
-from the Intel SDM's operation sections, so that an emulator's results can
-be checked on a host without AVX-512.
+'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm' and 'trunc'
+(forms_*.py), written from the Intel SDM's operation sections, so that an
+emulator's results can be checked on a host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
 vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
@@ -10,17 +10,20 @@ the bytes of the memory operand), model() computes the expected output
 state: vector and mask registers, GPR slots, RFLAGS, MXCSR, the bytes
 written to memory, or the exception (#UD, #GP, #PF) the case raises.
 What it follows (SDM vol. 2 and section 2.8 on EVEX):
-  * a vector destination is written up to VL; bits VL..MAXVL-1 (512) are
-    zeroed, even when every element is masked off;
+  * a vector destination is written up to VL (a down-convert's: up to
+    its result, see group trunc); bits VL..MAXVL-1 (512) are zeroed, even
+    when every element is masked off;
   * merge masking keeps a masked-off element of the destination, zero
     masking ({z}) clears it; VBLENDM*/VPBLENDM* take SRC1's element
     instead (the mask selects, it does not guard the destination);
   * memory fault suppression: a masked-off element is neither read nor
     written, and cannot fault; a broadcast element ({1toN}, VPBROADCAST
     and VBROADCAST from memory) is read when one of the destination
-    elements it feeds is active (not so the permutes of group shuf and the
-    m128 count of group shift, whose exception class E4NF has no fault
-    suppression);
+    elements it feeds is active.  Not so in the exception classes
+    without fault suppression (E4NF, E5NF, E6NF): the permutes of the
+    groups shuf and perm, perm's inserts and extracts, the m128 count of
+    group shift and trunc's VMOVSLDUP, VMOVSHDUP and VMOVDDUP access
+    their whole memory operand (the {1toN} element) whatever the mask;
   * the aligned moves (VMOVAPS/APD/DQA32/DQA64) raise #GP on a misaligned
     operand whatever the mask (exception class E1);
   * a faulting instruction changes nothing, memory included;
@@ -77,21 +80,78 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     count is read whatever the mask: a fault there is raised even with
     every element masked off (exception class E4NF, no fault
     suppression); the FV operands suppress faults like group int's.  No
-    RFLAGS or MXCSR change.
+    RFLAGS or MXCSR change;
+  * group perm: DEST element j (dwords or qwords; KL of them) is a
+    source element, as follows, where j is active; merging keeps DEST's
+    element, which is the indices of VPERMI2 and the first table of
+    VPERMT2.  VPERMD/Q/PS/PD: SRC2[SRC1[j] mod KL] (the index's low
+    log2(KL) bits, the rest ignored); VPERMQ/PD imm8: the element of j's
+    256-bit half that imm8[2(j mod 4)+1:2(j mod 4)] selects.  VPERMI2 and
+    VPERMT2: bits log2(KL)-1:0 of the index pick the element, bit log2(KL)
+    the table (0: the first table, 1: SRC2, whose {1toN} element then
+    stands for every element).  In 128-bit lanes: VPERMILPS takes the
+    lane's element selected by bits 1:0 of the control element (or of
+    imm8[2(j mod 4)+1:2(j mod 4)]), VPERMILPD by bit 1 of the control
+    qword (or imm8[j]); VSHUFPS takes a lane's elements 0 and 1 from
+    SRC1 and 2 and 3 from SRC2, by the same imm8 fields in every lane,
+    VSHUFPD element j from SRC1 (j even) or SRC2 (j odd), the lane's
+    element imm8[j]; VUNPCKL/H interleave the low/high halves of the
+    lanes of SRC1 and SRC2, SRC1 first.  VINSERT* replace the 128/256-bit
+    block of SRC1 that imm8[0] (two blocks) or imm8[1:0] (four) selects
+    by SRC2, then mask per element; VEXTRACT* take that block of SRC to
+    a register (masked, the rest up to MAXVL zeroed) or store its active
+    elements.  VPCOMPRESS/VCOMPRESS pack the active elements of SRC from
+    element 0 up; to a register the rest up to VL is kept (merging) or
+    zeroed, to memory only the packed elements are written.  VPEXPAND/
+    VEXPAND give the active elements of DEST SRC's elements 0, 1, ... in
+    order; from memory only as many elements are read as are active.
+    Exception classes: the permutes, shuffles and unpacks are E4NF,
+    VINSERT*/VEXTRACT* E6NF: no fault suppression, the memory operand (a
+    {1toN} element too) is accessed whole whatever the mask, and a
+    masked VEXTRACT* store faults on a masked-off element outside the
+    page although it writes only the active ones; compress and expand
+    (E4.nb) touch only the packed elements.  No row changes RFLAGS or
+    MXCSR;
+  * group trunc: VPMOV{QB,QW,QD,DB,DW} keep the low bits of each source
+    element (Truncate...), VPMOVS* clamp the signed element to the
+    destination's signed range (SaturateSigned...), VPMOVUS* clamp the
+    element taken unsigned to the destination's maximum
+    (SaturateUnsigned...: a negative dword or qword becomes all ones);
+    KL = VL / source element size elements.  To a register the result
+    fills KL elements of the destination (masked-off ones merged or
+    zeroed) and DEST[MAXVL-1:KL * element bits] is zeroed, VL/2, VL/4 or
+    VL/8 bits (an xmm, or a ymm for QD and DW at 512 bits); to memory
+    (VL/2, VL/4 or VL/8 bytes) only the active elements are written, and
+    a masked-off one cannot fault (exception class E6).  VMOVSLDUP and
+    VMOVSHDUP copy the even or odd dword of each pair into both dwords,
+    VMOVDDUP the even qword of each pair (from m64 at 128 bits, else from
+    VL bytes); masked per element, DEST[MAXVL-1:VL] := 0, and the whole
+    memory operand is read whatever the mask: E4NF and E5NF have no fault
+    suppression.  EVEX.128, no masking: VMOVHPS/HPD load m64 into
+    DEST[127:64] with SRC1[63:0] below it, VMOVLPS/LPD into DEST[63:0]
+    with SRC1[127:64] above it, their stores write SRC[127:64] or
+    SRC[63:0] to m64; VMOVHLPS is SRC2[127:64] below SRC1[127:64],
+    VMOVLHPS SRC1[63:0] below SRC2[63:0]; VEXTRACTPS writes the dword
+    imm8[1:0] of SRC to m32 or to a GPR, zero-extended to 64 bits;
+    VINSERTPS replaces dword imm8[5:4] of SRC1 by dword imm8[7:6] of an
+    xmm SRC2 (or by m32: imm8[7:6] ignored), then clears the dwords set in
+    imm8[3:0].  Register destinations are zeroed from bit 128 up
+    (MAXVL).  None of them changes RFLAGS or MXCSR (no floating point).
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
-operand of the compares with FALSE/TRUE read like the others), the choice
-is marked "choice" below.
+operand of the compares with FALSE/TRUE read like the others; a masked
+VEXTRACT* store checks all its bytes, E6NF read as for loads, which the
+AMD host does too), the choice is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the seven groups (fewer for
-                                   int, cmp, shuf and shift), checking the
-                                   model against itself (independent
-                                   formulations, invariants), and that
-                                   deliberately broken models of the
-                                   groups int, cmp, shuf and shift
-                                   (MUTANTS)
+                                   form of the nine groups (fewer for
+                                   int, cmp, shuf, shift, perm and
+                                   trunc), checking the model against
+                                   itself (independent formulations,
+                                   invariants), and that deliberately
+                                   broken models of the groups int, cmp,
+                                   shuf, shift, perm and trunc (MUTANTS)
                                    fail that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
@@ -111,14 +171,18 @@ import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
 import forms_move  # noqa: E402
+import forms_perm  # noqa: E402
 import forms_shift  # noqa: E402
 import forms_shuf  # noqa: E402
+import forms_trunc  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'perm',
+          'trunc']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS}
+         forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
+         forms_trunc.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -248,6 +312,12 @@ class Memory:
             raise ModelError(f'read of [{off}, {off + n}) outside the '
                              'operand bytes the trace gives')
         return int.from_bytes(self.data[lo:lo + n], 'little')
+
+    def probe(self, off, n):
+        """A store's check of bytes it may not write: #PF outside the
+        page."""
+        if (off < 0 or off + n > PAGE) and not self.unfaulting:
+            raise Fault('PF')
 
     def write(self, off, n, value):
         if (off < 0 or off + n > PAGE) and not self.unfaulting:
@@ -842,6 +912,395 @@ def sem_shift(c, es, op, var):
                        for j in range(nelem)], act)
 
 
+# Group perm: the element size of each mnemonic and its family (the
+# operation below that implements it).  Every row only moves elements:
+# RFLAGS and MXCSR are unchanged, there is no arithmetic.
+def _perm_rows():
+    rows = {}
+    for mn in forms_perm.MNEMONICS:
+        if mn.startswith(('vinsert', 'vextract')):
+            es = 4 if '32x' in mn else 8
+            fam = 'insert' if mn.startswith('vinsert') else 'extract'
+        else:
+            es = 8 if mn.endswith(('pd', 'q')) else 4
+            fam = ('permi2' if mn.startswith('vpermi2') else
+                   'permt2' if mn.startswith('vpermt2') else
+                   'permil' if mn.startswith('vpermil') else
+                   'shuf' if mn.startswith('vshuf') else
+                   'unpckl' if mn.startswith('vunpckl') else
+                   'unpckh' if mn.startswith('vunpckh') else
+                   'compress' if 'compress' in mn else
+                   'expand' if 'expand' in mn else 'perm')
+        rows[mn] = (es, fam)
+    return rows
+
+
+PERM_ROWS = _perm_rows()
+# The exception classes (SDM vol. 2, 2.8): the permutes, shuffles and
+# unpacks are E4NF and VINSERT*/VEXTRACT* E6NF, "NF": no memory fault
+# suppression, the memory operand is read whole (a {1toN} element too)
+# whatever the mask; compress and expand are E4.nb: they access only the
+# elements they pack, which cannot fault otherwise.
+PERM_NF = frozenset(('perm', 'permi2', 'permt2', 'permil', 'shuf',
+                     'unpckl', 'unpckh', 'insert', 'extract'))
+
+
+def perm_fetch(c, op, es, nelem):
+    """The nelem elements of a source of a row without fault suppression:
+    a register, memory read whole whatever the mask, or the {1toN} element
+    (read whatever the mask)."""
+    if op.kind == 'v':
+        v = c.z(op.n)
+        return [elem(v, es, j) for j in range(nelem)]
+    off = c.offset()
+    if op.bcst:
+        return [c.mem.read(off, es)] * nelem
+    whole = c.mem.read(off, es * nelem)
+    return [elem(whole, es, j) for j in range(nelem)]
+
+
+def perm_lane_bits(mn):
+    """Elements per 128-bit lane of the in-lane rows."""
+    return 16 // PERM_ROWS[mn][0]
+
+
+def sem_perm(c):
+    """Group perm: DEST element j := the source element the row selects
+    (SDM operation sections), where j is active; the writemask guards
+    DEST (merging keeps DEST's element: the indices of VPERMI2, the first
+    table of VPERMT2); bits VL..MAXVL-1 are zeroed.  Compress and expand
+    go through sem_compress and sem_expand."""
+    mn, ops = c.i.mn, c.i.ops
+    es, fam = PERM_ROWS[mn]
+    if fam == 'compress':
+        return sem_compress(c, es)
+    if fam == 'expand':
+        return sem_expand(c, es)
+    if fam == 'extract':
+        return sem_extract(c, es)
+    dst = ops[0]
+    kl = dst.size // es
+    act = c.active(kl)
+    imm = ops[-1].n if ops[-1].kind == 'i' else None
+    if fam == 'insert':
+        vals = insert_elems(c, es, imm)
+    elif fam == 'perm' and imm is not None:
+        # VPERMQ/VPERMPD imm8: per 256-bit half, element j from the
+        # half's element imm8[2j+1:2j]
+        src = perm_fetch(c, ops[1], es, kl)
+        vals = [src[(j & ~3) + (imm >> 2 * (j & 3) & 3)] for j in range(kl)]
+    elif fam == 'perm':
+        # VPERMD/Q/PS/PD: SRC1 element j's low log2(KL) bits index SRC2
+        src = perm_fetch(c, ops[2], es, kl)
+        idx = c.z(ops[1].n)
+        vals = [src[elem(idx, es, j) & (kl - 1)] for j in range(kl)]
+    elif fam in ('permi2', 'permt2'):
+        # bits id:0 of the index pick the element, bit id+1 the table
+        # (0: the first table, 1: SRC2); id = log2(KL) - 1
+        idbits = kl.bit_length() - 1
+        t2 = perm_fetch(c, ops[2], es, kl)
+        if fam == 'permi2':
+            idx, t1 = c.z(dst.n), perm_fetch(c, ops[1], es, kl)
+        else:
+            idx, t1 = c.z(ops[1].n), perm_fetch(c, dst, es, kl)
+        vals = []
+        for j in range(kl):
+            x = elem(idx, es, j)
+            vals.append((t2 if x >> idbits & 1 else t1)[x & (kl - 1)])
+    elif fam == 'permil':
+        per = perm_lane_bits(mn)
+        src = perm_fetch(c, ops[1], es, kl)
+        if imm is not None:
+            # PS: element j of a lane from imm8[2j+1:2j]; PD: element j
+            # (0-7 across the lanes) from the lane's element imm8[j]
+            sel = [imm >> 2 * (j % 4) & 3 if es == 4 else imm >> j & 1
+                   for j in range(kl)]
+        else:
+            # the control element's bits 1:0 (PS) or bit 1 (PD)
+            ctl = perm_fetch(c, ops[2], es, kl)
+            sel = [x & 3 if es == 4 else x >> 1 & 1 for x in ctl]
+        vals = [src[j - j % per + sel[j]] for j in range(kl)]
+    elif fam == 'shuf':
+        a = perm_fetch(c, ops[1], es, kl)
+        b = perm_fetch(c, ops[2], es, kl)
+        vals = []
+        for j in range(kl):
+            if es == 4:
+                # a lane's elements 0, 1 from SRC1, 2, 3 from SRC2, each
+                # selected by its imm8 field (the same for every lane)
+                p = j % 4
+                vals.append((a if p < 2 else b)[j - p + (imm >> 2 * p & 3)])
+            else:
+                # a lane's element 0 from SRC1, 1 from SRC2, by imm8[j]
+                vals.append((a if j % 2 == 0 else b)[j - j % 2 +
+                                                     (imm >> j & 1)])
+    else:
+        # VUNPCKL/H: a lane's low (high) half of SRC1 and SRC2, interleaved
+        a = perm_fetch(c, ops[1], es, kl)
+        b = perm_fetch(c, ops[2], es, kl)
+        per = perm_lane_bits(mn)
+        base = per // 2 if fam == 'unpckh' else 0
+        vals = [(b if j % 2 else a)[j - j % per + base + j % per // 2]
+                for j in range(kl)]
+    c.vwrite(dst, es, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def insert_elems(c, es, imm):
+    """VINSERT*: SRC1 with the 128- or 256-bit block imm8 selects (imm8[0]
+    of two blocks, imm8[1:0] of four) replaced by SRC2 (a register's low
+    bits or memory, read whole whatever the mask), as elements."""
+    dst, src1, src2 = c.i.ops[:3]
+    bs = 16 if '32x4' in c.i.mn else 32
+    if src2.kind == 'v':
+        blk = c.z(src2.n) & ((1 << (8 * bs)) - 1)
+    else:
+        blk = c.mem.read(c.offset(), bs)
+    pos = imm & (dst.size // bs - 1)
+    hole = ((1 << (8 * bs)) - 1) << (8 * bs * pos)
+    tmp = c.z(src1.n) & ~hole | blk << (8 * bs * pos)
+    return [elem(tmp, es, j) for j in range(dst.size // es)]
+
+
+# choice: a masked VEXTRACT* store checks its whole 16/32 bytes (E6NF: no
+# fault suppression) and writes the active elements only (a mutant turns
+# this off)
+EXTRACT_STORE_NF = True
+
+
+def sem_extract(c, es):
+    """VEXTRACT*: the block imm8 selects of SRC, to a register (masked per
+    element, bits from the block's size up zeroed) or to memory (the
+    active elements stored)."""
+    dst, src, imm = c.i.ops
+    bs = 16 if '32x4' in c.i.mn else 32
+    pos = imm.n & (src.size // bs - 1)
+    blk = c.z(src.n) >> (8 * bs * pos)
+    n = bs // es
+    act = c.active(n)
+    vals = [elem(blk, es, j) for j in range(n)]
+    if dst.kind == 'v':
+        c.vwrite(dst, es, [v if a else None for v, a in zip(vals, act)],
+                 act)
+        return
+    off = c.offset()
+    if EXTRACT_STORE_NF:
+        c.mem.probe(off, bs)
+    for j in range(n):
+        if act[j]:
+            c.mem.write(off + es * j, es, vals[j])
+
+
+def sem_compress(c, es):
+    """VPCOMPRESS*/VCOMPRESS*: the active elements of SRC packed from
+    element 0 up; to a register the rest up to VL is kept (merging) or
+    zeroed ({z}), to memory only the packed elements are written."""
+    dst, src = c.i.ops
+    kl = src.size // es
+    act = c.active(kl)
+    v = c.z(src.n)
+    packed = [elem(v, es, j) for j in range(kl) if act[j]]
+    if dst.kind == 'm':
+        off = c.offset()
+        for i, x in enumerate(packed):
+            c.mem.write(off + es * i, es, x)
+        return
+    low = 8 * es * len(packed)
+    new = sum(x << (8 * es * i) for i, x in enumerate(packed))
+    if not c.i.zero:
+        new |= c.z(dst.n) & ((1 << (8 * dst.size)) - 1) & ~((1 << low) - 1)
+    c.out.z[dst.n] = new
+
+
+def sem_expand(c, es):
+    """VPEXPAND*/VEXPAND*: the active elements of DEST take SRC's elements
+    0, 1, ... in order; from memory only as many elements are read as are
+    active."""
+    dst, src = c.i.ops
+    kl = dst.size // es
+    act = c.active(kl)
+    n = sum(act)
+    if src.kind == 'v':
+        v = c.z(src.n)
+        s = [elem(v, es, i) for i in range(n)]
+    else:
+        off = c.offset()
+        s = [c.mem.read(off + es * i, es) for i in range(n)]
+    vals, i = [], 0
+    for j in range(kl):
+        vals.append(s[i] if act[j] else None)
+        i += act[j]
+    c.vwrite(dst, es, vals, act)
+
+
+# Group trunc: the conversions of the down-converts, from the SDM's
+# TruncateQuadWordToByte, SaturateSignedQuadWordToSignedByte,
+# SaturateUnsignedQuadWordToUnsignedByte and their siblings: the unsigned
+# value v of a source element of ses bytes to a destination element of des
+# bytes
+def truncate(v, ses, des):
+    """Truncate...To...: the low des bytes."""
+    del ses
+    return v & emask(des)
+
+
+def saturate_signed(v, ses, des):
+    """SaturateSigned...ToSigned...: the signed source clamped to the
+    signed range of the destination, in two's complement."""
+    s, b = sx(v, 8 * ses), 8 * des
+    s = max(-(1 << (b - 1)), min(s, (1 << (b - 1)) - 1))
+    return s & emask(des)
+
+
+def saturate_unsigned(v, ses, des):
+    """SaturateUnsigned...ToUnsigned...: the source, unsigned, clamped to
+    the destination's maximum."""
+    del ses
+    return min(v, emask(des))
+
+
+# the down-converts (VPMOV[S|US]QB/QW/QD/DB/DW), by mnemonic: (source
+# element size, destination element size, conversion)
+DOWN_CONV = {'': truncate, 's': saturate_signed, 'us': saturate_unsigned}
+DOWN_ROWS = {mn: forms_trunc.down_sizes(mn) + (DOWN_CONV[mn[5:-2]],)
+             for mn in forms_trunc.DOWN_ROWS}
+
+
+def sem_down(c, ses, des, conv):
+    """Group trunc, VPMOV*: DEST element j (des bytes) := conv(SRC element
+    j) where active, for j < KL = VL / ses.  To a register: masked-off
+    elements kept (merge) or zeroed ({z}), DEST[MAXVL-1:KL * des * 8] := 0
+    (VL/2, VL/4 or VL/8 bits); to memory (VL/2, VL/4 or VL/8 bytes): only
+    the active elements are written, a masked-off one cannot fault."""
+    dst, src = c.i.ops
+    kl = src.size // ses
+    act = c.active(kl)
+    v = c.z(src.n)
+    res = [conv(elem(v, ses, j), ses, des) if act[j] else None
+           for j in range(kl)]
+    if dst.kind == 'm':
+        off = c.offset()
+        for j in range(kl):
+            if act[j]:
+                c.mem.write(off + des * j, des, res[j])
+        return
+    old, new = c.z(dst.n), 0
+    for j in range(kl):
+        if res[j] is None:
+            res[j] = 0 if c.i.zero else elem(old, des, j)
+        new |= res[j] << (8 * des * j)
+    c.out.z[dst.n] = new
+
+
+# VMOVDDUP (qwords), VMOVSLDUP, VMOVSHDUP (dwords): element j of the
+# result takes source element DUP_FROM(j); the element size
+DUP_ROWS = {
+    'vmovddup': (8, lambda j: j & ~1),          # the even qword
+    'vmovsldup': (4, lambda j: j & ~1),         # the even dword
+    'vmovshdup': (4, lambda j: j | 1),          # the odd dword
+}
+# exception classes without memory fault suppression (E5NF, E4NF): the
+# whole memory operand is read, whatever the mask
+NOFS = frozenset(DUP_ROWS)
+
+
+def sem_dup(c, es, dup_from):
+    """Group trunc, VMOVDDUP/VMOVSLDUP/VMOVSHDUP: TMP_SRC element j :=
+    SRC element dup_from(j), then a masked write (merge or {z}) of the VL
+    bits, DEST[MAXVL-1:VL] := 0.  The memory operand is VL bytes, 8 for
+    VMOVDDUP at 128 bits (only SRC[63:0] is used), read whole whatever
+    the mask (E5NF, E4NF)."""
+    dst, src = c.i.ops
+    nelem = dst.size // es
+    act = c.active(nelem)
+    if src.kind == 'v':
+        v = c.z(src.n)
+    else:
+        size = 8 if es == 8 and dst.size == 16 else dst.size
+        v = c.mem.read(c.offset(), size)
+    c.vwrite(dst, es, [elem(v, es, dup_from(j)) if act[j] else None
+                       for j in range(nelem)], act)
+
+
+# VMOVHPS/HPD/LPS/LPD loads (DEST, SRC1, m64) and VMOVHLPS/VMOVLHPS (DEST,
+# SRC1, SRC2): per mnemonic, where DEST[63:0] and DEST[127:64] come from:
+# (operand 1 or 2, its qword 0 or 1; m64 has one)
+HALF_LOAD = {
+    'vmovhps': ((1, 0), (2, 0)), 'vmovhpd': ((1, 0), (2, 0)),
+    'vmovlps': ((2, 0), (1, 1)), 'vmovlpd': ((2, 0), (1, 1)),
+    'vmovhlps': ((2, 1), (1, 1)),               # SRC2[127:64], SRC1[127:64]
+    'vmovlhps': ((1, 0), (2, 0)),               # SRC1[63:0], SRC2[63:0]
+}
+# the stores: the qword of the source that goes to m64
+HALF_STORE = {'vmovhps': 1, 'vmovhpd': 1, 'vmovlps': 0, 'vmovlpd': 0}
+
+
+def sem_half(c, load=None, store=None):
+    """Group trunc: VMOVHPS/HPD/LPS/LPD (EVEX.128: no masking) and
+    VMOVHLPS/VMOVLHPS.  A load or register form writes DEST[127:0] from
+    the halves HALF_LOAD names (or load) and zeroes DEST[MAXVL-1:128]; a
+    store writes the SRC qword HALF_STORE names (or store) to m64."""
+    ops, mn = c.i.ops, c.i.mn
+    if ops[0].kind == 'm':
+        q = HALF_STORE[mn] if store is None else store
+        c.mem.write(c.offset(), 8, elem(c.z(ops[1].n), 8, q))
+        return
+
+    def qword(which):
+        o, q = which
+        op = ops[o]
+        if op.kind == 'm':
+            return c.mem.read(c.offset(), 8)
+        return elem(c.z(op.n), 8, q)
+
+    lo, hi = load or HALF_LOAD[mn]
+    c.out.z[ops[0].n] = qword(hi) << 64 | qword(lo)
+
+
+def sem_extractps(c):
+    """Group trunc, VEXTRACTPS: SRC_OFFSET := imm8[1:0]; the dword
+    SRC[SRC_OFFSET * 32 + 31:SRC_OFFSET * 32] to m32, or to a GPR,
+    DEST[63:32] := 0."""
+    dst, src, imm = c.i.ops
+    v = elem(c.z(src.n), 4, imm.n & 3)
+    if dst.kind == 'm':
+        c.mem.write(c.offset(), 4, v)
+    else:
+        c.out.gpr[dst.n] = v
+
+
+def sem_insertps(c):
+    """Group trunc, VINSERTPS: COUNT_S := imm8[7:6] for a register SRC2
+    (0 for m32), COUNT_D := imm8[5:4], ZMASK := imm8[3:0]; TMP := SRC2
+    dword COUNT_S; TMP2 := SRC1[127:0] with dword COUNT_D replaced by
+    TMP; DEST dword i := 0 if ZMASK[i] else TMP2 dword i;
+    DEST[MAXVL-1:128] := 0."""
+    dst, src1, src2, imm = c.i.ops
+    imm = imm.n
+    if src2.kind == 'm':
+        tmp = c.mem.read(c.offset(), 4)
+    else:
+        tmp = elem(c.z(src2.n), 4, imm >> 6 & 3)
+    a = c.z(src1.n)
+    out = [tmp if i == imm >> 4 & 3 else elem(a, 4, i) for i in range(4)]
+    c.out.z[dst.n] = sum(0 if imm >> i & 1 else out[i] << (32 * i)
+                         for i in range(4))
+
+
+def sem_trunc(c):
+    mn = c.i.mn
+    if mn in DOWN_ROWS:
+        return sem_down(c, *DOWN_ROWS[mn])
+    if mn in DUP_ROWS:
+        return sem_dup(c, *DUP_ROWS[mn])
+    if mn in HALF_LOAD:
+        return sem_half(c)
+    if mn == 'vextractps':
+        return sem_extractps(c)
+    if mn == 'vinsertps':
+        return sem_insertps(c)
+    raise ModelError(f'no model for {mn}')
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
@@ -854,6 +1313,10 @@ def semantics(c):
         return sem_shuf(c)
     if mn in SHIFT_ROWS:
         return sem_shift(c, *SHIFT_ROWS[mn])
+    if mn in PERM_ROWS:
+        return sem_perm(c)
+    if mn in forms_trunc.MNEMONICS:
+        return sem_trunc(c)
     if mn in PACKED:
         return sem_packed_move(c, *PACKED[mn])
     if mn in ('vmovss', 'vmovsd'):
@@ -1181,6 +1644,58 @@ def rand_shift_lane(r, first=False):
     return r.getrandbits(64)
 
 
+def rand_perm_dword(r):
+    """Group perm: an index 0-31 (every table-select and lane bit at
+    every width), the same with garbage in the unused bits, an edge value
+    or random bits."""
+    kind = r.randrange(4)
+    if kind == 0:
+        return r.randrange(32)
+    if kind == 1:
+        return r.randrange(32) | r.getrandbits(32) & ~31
+    if kind == 2:
+        return r.choice([0xffffffff, 0x80000000, 0x7fffffff, 3, 4, 7, 8, 15,
+                         16, 31, 32, 64, 0xff])
+    return r.getrandbits(32)
+
+
+def rand_perm_lane(r):
+    """A lane of group perm: two index dwords, a qword index (garbage in
+    bits 63:5 now and then) or random data."""
+    kind = r.randrange(4)
+    if kind < 2:
+        return rand_perm_dword(r) | rand_perm_dword(r) << 32
+    if kind == 2:
+        return r.randrange(32) | (r.getrandbits(64) & ~31 if r.randrange(2)
+                                  else 0)
+    return r.getrandbits(64)
+
+
+def rand_sat_edge(r, bits):
+    """A saturation limit of a down-convert (signed MAX, MIN or unsigned
+    MAX of bytes, words or dwords narrower than bits), the source's
+    MIN or a small number, give or take 1."""
+    b = r.choice([8, 16, 32] if bits == 64 else [8, 16])
+    v = r.choice([(1 << (b - 1)) - 1, -(1 << (b - 1)), (1 << b) - 1,
+                  1 << (bits - 1), r.randrange(3)])
+    return v + r.choice([0, 0, 1, -1]) & ((1 << bits) - 1)
+
+
+def rand_trunc_lane(r):
+    """A lane of group trunc: a boundary qword, two boundary dwords, a
+    small number of either sign, random bits or a lane of the moves."""
+    kind = r.randrange(8)
+    if kind < 3:
+        return rand_sat_edge(r, 64)
+    if kind < 5:
+        return rand_sat_edge(r, 32) | rand_sat_edge(r, 32) << 32
+    if kind == 5:
+        return r.randrange(-300, 300) & ONES64 if r.randrange(2) else \
+            sum((r.randrange(-300, 300) & 0xffffffff) << (32 * i)
+                for i in range(2))
+    return r.getrandbits(64) if kind == 6 else rand_lane(r)
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -1200,7 +1715,9 @@ def rand_state(r, insn, form, place=None):
     z = {}
     group = getattr(form, 'group', '')
     one = cmp_lanes(r) if group == 'cmp' else {
-        'int': rand_int_lane, 'shuf': rand_shuf_lane}.get(group, rand_lane)
+        'int': rand_int_lane, 'shuf': rand_shuf_lane,
+        'perm': rand_perm_lane, 'trunc': rand_trunc_lane}.get(group,
+                                                              rand_lane)
 
     def lane(i):
         """Lane i of a register or of the memory operand (group shift: in
@@ -1229,10 +1746,10 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if group in ('int', 'cmp', 'shuf', 'shift'):
+        if group in ('int', 'cmp', 'shuf', 'shift', 'perm', 'trunc'):
             # boundary values (cmp: the palette; shuf: sign boundaries and
-            # minterm patterns; shift: counts) in whole qwords from the
-            # operand's start
+            # minterm patterns; shift: counts; perm: indices; trunc:
+            # saturation limits) in whole qwords from the operand's start
             whole = b''.join(lane(i).to_bytes(8, 'little')
                              for i in range((size + 7) // 8))
             st.mem = whole[lo - off:hi - off]
@@ -1906,6 +2423,655 @@ def shift_invariants(name, insn, st, out):
     return bad
 
 
+def imm_fields(imm, width):
+    """imm8 cut into fields of width bits, field 0 first (a bit string
+    read backwards: the second formulation's way with immediates)."""
+    bits = f'{imm & 0xff:08b}'[::-1]
+    return [int(bits[p:p + width][::-1], 2) for p in range(0, 8, width)]
+
+
+def perm_reference(insn, st):
+    """Group perm, the second formulation: (exception, result), the result
+    being the destination register's value or, for a store, {offset:
+    byte} written.  The operands are byte strings unpacked with struct
+    into element lists; the rows are restated on lists: VPERMI2/T2 index
+    the concatenation of their two tables modulo 2*KL, the in-lane rows
+    work on lists of 128-bit lanes, the immediates are cut with
+    imm_fields(), inserts and extracts splice byte strings, compress
+    filters and expand draws from an iterator.  The fault rule on byte
+    ranges: the whole memory operand (or the {1toN} element) of the rows
+    without fault suppression, whatever the mask; the packed elements of
+    compress and expand.  Masking is bytes_reference()'s, but for
+    compress to a register (packed from element 0, then the old value or
+    zeros)."""
+    mn, ops = insn.mn, insn.ops
+    es, fam = PERM_ROWS[mn]
+    code = 'I' if es == 4 else 'Q'
+    dst = ops[0]
+    vl = max(o.size for o in ops if o.kind == 'v')
+    kl = vl // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    imm = ops[-1].n if ops[-1].kind == 'i' else 0
+    page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+
+    def span(lo, n):
+        if lo < 0 or lo + n > PAGE:
+            return None
+        return bytes(page[x] for x in range(lo, lo + n))
+
+    def raw(op, n):
+        """n bytes of a register, of memory (None: a fault) or of the
+        {1toN} element repeated."""
+        if op.kind == 'v':
+            return st.z[op.n].to_bytes(64, 'little')[:n]
+        if op.bcst:
+            one = span(st.off, es)
+            return None if one is None else one * (n // es)
+        return span(st.off, n)
+
+    def unpack(b):
+        return list(struct.unpack(f'<{len(b) // es}{code}', b))
+
+    def pack(vals):
+        return int.from_bytes(struct.pack(f'<{len(vals)}{code}', *vals),
+                              'little')
+
+    def lanes_of(vals):
+        per = 16 // es
+        return [vals[i:i + per] for i in range(0, len(vals), per)]
+
+    if fam == 'extract':
+        bs = 16 if '32x4' in mn else 32
+        src = raw(ops[1], ops[1].size)
+        pos = imm % (ops[1].size // bs)
+        block = src[bs * pos:bs * (pos + 1)]
+        on = [kv >> j & 1 for j in range(bs // es)]
+        if dst.kind == 'v':
+            return None, bytes_reference(insn, st, es,
+                                         int.from_bytes(block, 'little'))
+        if span(st.off, bs) is None:
+            return 'PF', None
+        return None, {st.off + b: block[b] for b in range(bs)
+                      if on[b // es]}
+    on = [kv >> j & 1 for j in range(kl)]
+    if fam == 'compress':
+        src = unpack(raw(ops[1], vl))
+        packed = [x for x, o in zip(src, on) if o]
+        nb = es * len(packed)
+        body = struct.pack(f'<{len(packed)}{code}', *packed)
+        if dst.kind == 'm':
+            if nb and span(st.off, nb) is None:
+                return 'PF', None
+            return None, {st.off + b: body[b] for b in range(nb)}
+        rest = bytes(vl - nb) if insn.zero else \
+            st.z[dst.n].to_bytes(64, 'little')[nb:vl]
+        return None, int.from_bytes(body + rest, 'little')
+    if fam == 'expand':
+        n = sum(on)
+        src = raw(ops[1], vl) if ops[1].kind == 'v' else \
+            (span(st.off, es * n) if n else b'')
+        if src is None:
+            return 'PF', None
+        it = iter(unpack(src[:es * n]))
+        res = [next(it) if o else 0 for o in on]
+        return None, bytes_reference(insn, st, es, pack(res))
+    if fam == 'insert':
+        bs = 16 if '32x4' in mn else 32
+        block = raw(ops[2], bs)
+        if block is None:
+            return 'PF', None
+        out = bytearray(raw(ops[1], vl))
+        pos = imm % (vl // bs)
+        out[bs * pos:bs * (pos + 1)] = block
+        return None, bytes_reference(insn, st, es,
+                                     int.from_bytes(out, 'little'))
+    srcs = [raw(o, vl) for o in ops[1:] if o.kind in 'vm']
+    if any(s is None for s in srcs):
+        return 'PF', None
+    a = unpack(srcs[0])
+    b = unpack(srcs[1]) if len(srcs) > 1 else None
+    if fam == 'perm' and ops[-1].kind == 'i':
+        f = imm_fields(imm, 2)
+        res = [a[4 * (j // 4) + f[j % 4]] for j in range(kl)]
+    elif fam == 'perm':
+        res = [b[x % kl] for x in a]
+    elif fam in ('permi2', 'permt2'):
+        idx = unpack(st.z[(dst if fam == 'permi2' else ops[1]).n]
+                     .to_bytes(64, 'little')[:vl])
+        first = unpack(st.z[(ops[1] if fam == 'permi2' else dst).n]
+                       .to_bytes(64, 'little')[:vl])
+        table = first + b
+        res = [table[x % (2 * kl)] for x in idx]
+    elif fam == 'permil':
+        if ops[-1].kind == 'i':
+            f = imm_fields(imm, 2 if es == 4 else 1)
+            sel = [f[j % 4] if es == 4 else f[j] for j in range(kl)]
+        else:
+            sel = [x % 4 if es == 4 else x // 2 % 2 for x in b]
+        res = [x[sel[j]] for j, x in enumerate(
+            lane for lane in lanes_of(a) for _ in lane)]
+    elif fam == 'shuf':
+        res = []
+        for n, (la, lb) in enumerate(zip(lanes_of(a), lanes_of(b))):
+            if es == 4:
+                f = imm_fields(imm, 2)
+                res += [la[f[0]], la[f[1]], lb[f[2]], lb[f[3]]]
+            else:
+                f = imm_fields(imm, 1)
+                res += [la[f[2 * n]], lb[f[2 * n + 1]]]
+    else:
+        res = []
+        for la, lb in zip(lanes_of(a), lanes_of(b)):
+            h = len(la) // 2
+            half = slice(h, None) if fam == 'unpckh' else slice(0, h)
+            res += [x for pair in zip(la[half], lb[half]) for x in pair]
+    return None, bytes_reference(insn, st, es, pack(res))
+
+
+# the rows whose result element may come from anywhere in the vector:
+# the narrowing invariant (128 bits give the low 128 bits) does not hold
+PERM_CROSS = frozenset(('perm', 'permi2', 'permt2', 'compress'))
+
+
+def perm_nf_memory(insn):
+    """A perm row without fault suppression with a memory source."""
+    row = PERM_ROWS.get(insn.mn)
+    return bool(row) and row[1] in PERM_NF and \
+        any(o.kind == 'm' for o in insn.ops)
+
+
+def spare_reg(insn):
+    """A vector register the instruction does not name."""
+    used = {o.n for o in insn.ops if o.kind == 'v'}
+    return next(n for n in range(32) if n not in used)
+
+
+def perm_invariants(name, insn, st, out):
+    """Group perm: the second formulation; every element of a register
+    result is an element of an input (or 0: the rows only move data);
+    and relations between the rows, each on the same input: VPERMI2 and
+    VPERMT2 with the index and first-table roles swapped agree; VPERMD/Q/
+    PS/PD are VPERMI2 with both tables the same register; VPERMQ/PD imm8
+    and VPERMILPS/PD imm8 are their control-vector rows with the vector
+    built from the imm8; VSHUFPS/PD of a register with itself is
+    VPERMILPS/PD imm8, VUNPCKL/HPS of a register with itself are
+    VPERMILPS with imm8 0x50 / 0xfa, VUNPCKLPD and VUNPCKHPD are VSHUFPD
+    with imm8 0x00 and 0xff (every form); garbage in an index's unused
+    bits changes nothing; an extract of an insert at the same imm8 gives
+    the inserted block back; expand undoes compress (and compress
+    expand) under the same zeroing mask."""
+    bad = []
+    mn, ops = insn.mn, insn.ops
+    es, fam = PERM_ROWS[mn]
+    dst = ops[0]
+    exc, ref = perm_reference(insn, st)
+    got = out.mem if dst.kind == 'm' else out.z.get(dst.n)
+    if exc != out.exc or (exc is None and got != ref):
+        g = out.exc or (got if dst.kind == 'm' else f'{got or 0:x}')
+        w = exc or (ref if dst.kind == 'm' else f'{ref:x}')
+        bad.append(f'{name}: differs from the struct formulation '
+                   f'(model {g}, formulation {w})')
+    if out.exc is not None:
+        return bad
+    vl = max(o.size for o in ops if o.kind == 'v')
+    kl = vl // es
+    if dst.kind == 'v':
+        pool = {0}
+        for v in st.z.values():
+            pool |= {elem(v, es, j) for j in range(64 // es)}
+        page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+        for s in range(st.off, st.off + vl, es):
+            if all(x in page for x in range(s, s + es)):
+                pool.add(sum(page[s + i] << (8 * i) for i in range(es)))
+        res = out.z[dst.n]
+        if any(elem(res, es, j) not in pool
+               for j in range(dst.size // es)):
+            bad.append(f'{name}: an element that is in no input')
+
+    def res(i, s=st):
+        """The exception and destination register of i on s."""
+        o = model(i, s)
+        return o.exc, None if o.exc else o.z.get(i.ops[0].n)
+
+    def check(i, want, s=st, what=''):
+        if res(i, s) != want:
+            bad.append(f'{name}: not {i.mn} {what}'.rstrip())
+
+    plain = dataclasses.replace(insn, mask=None, zero=False)
+    base = res(plain)
+    sfx = mn[len('vpermi2'):] if fam in ('permi2', 'permt2') else \
+        mn[len('vperm'):]
+    if fam in ('permi2', 'permt2'):
+        other = ('vpermt2' if fam == 'permi2' else 'vpermi2') + sfx
+        check(dataclasses.replace(plain, mn=other, ops=(ops[1], dst,
+                                                        ops[2])),
+              base, what='with the roles swapped')
+    sr = spare_reg(insn)
+    if fam == 'perm' and ops[-1].kind != 'i' and ops[2].kind == 'v':
+        check(dataclasses.replace(plain, mn='vpermi2' + sfx,
+                                  ops=(ops[1], ops[2], ops[2])),
+              base, what='with both tables SRC2')
+    if fam in ('perm', 'permil') and ops[-1].kind == 'i' and \
+            (fam == 'perm' or ops[1].kind == 'v'):
+        imm = ops[-1].n
+        if fam == 'perm':
+            ctl = [(j & ~3) | (imm >> 2 * (j % 4) & 3) for j in range(kl)]
+        elif es == 4:
+            ctl = [imm >> 2 * (j % 4) & 3 for j in range(kl)]
+        else:
+            ctl = [(imm >> j & 1) << 1 for j in range(kl)]
+        z = dict(st.z)
+        z[sr] = sum(x << (8 * es * j) for j, x in enumerate(ctl))
+        cop = Op('v', sr, dst.size)
+        vops = (dst, cop, ops[1]) if fam == 'perm' else (dst, ops[1], cop)
+        check(dataclasses.replace(plain, ops=vops), base,
+              dataclasses.replace(st, z=z), 'with its imm8 as a control '
+              'vector')
+    if fam == 'shuf' and ops[1].kind == 'v':
+        twice = dataclasses.replace(plain, ops=(dst, ops[1], ops[1],
+                                                ops[-1]))
+        check(dataclasses.replace(plain, mn='vpermil' + mn[-2:],
+                                  ops=(dst, ops[1], ops[-1])),
+              res(twice), what='(SRC1 and SRC1)')
+    if fam in ('unpckl', 'unpckh') and es == 4 and ops[1].kind == 'v':
+        twice = dataclasses.replace(plain, ops=(dst, ops[1], ops[1]))
+        imm = 0x50 if fam == 'unpckl' else 0xfa
+        check(dataclasses.replace(plain, mn='vpermilps',
+                                  ops=(dst, ops[1], Op('i', imm))),
+              res(twice), what='(SRC1 and SRC1)')
+    if fam in ('unpckl', 'unpckh') and es == 8:
+        imm = 0 if fam == 'unpckl' else 0xff
+        check(dataclasses.replace(insn, mn='vshufpd',
+                                  ops=ops + (Op('i', imm),)),
+              res(insn), what=f'imm8 {imm:#x}')
+    if fam in ('perm', 'permi2', 'permt2') and ops[-1].kind != 'i':
+        at = 0 if fam == 'permi2' else 1
+        ix = ops[at]
+        keep = 2 * kl - 1 if fam != 'perm' else kl - 1
+        v = st.z[ix.n]
+        clean = sum((elem(v, es, j) & keep) << (8 * es * j)
+                    for j in range(64 // es))
+        if ix.n not in {o.n for p, o in enumerate(ops)
+                        if o.kind == 'v' and p != at}:
+            check(plain, base, dataclasses.replace(
+                st, z={**st.z, ix.n: clean}), 'with the unused index '
+                'bits cleared')
+    pexc, pz = base
+    if fam == 'insert' and ops[2].kind == 'v' and pexc is None:
+        bs = ops[2].size
+        ext = Insn('vextract' + mn[7:], (Op('v', sr, bs), dst, ops[3]))
+        e = model(ext, dataclasses.replace(st, z={**st.z, dst.n: pz,
+                                                  sr: 0}))
+        if e.exc or e.z.get(sr) != st.z[ops[2].n] & ((1 << (8 * bs)) - 1):
+            bad.append(f'{name}: the extract of the insert is not the '
+                       'block')
+    if fam in ('compress', 'expand') and ops[1].kind == 'v' and \
+            dst.kind == 'v' and insn.mask is not None:
+        z1 = dataclasses.replace(insn, zero=True)
+        first = model(z1, st).z[dst.n]
+        back = dataclasses.replace(z1, mn=mn.replace(
+            'compress', 'expand') if fam == 'compress' else mn.replace(
+            'expand', 'compress'), ops=(Op('v', sr, dst.size), dst))
+        second = model(back, dataclasses.replace(
+            st, z={**st.z, dst.n: first})).z[sr]
+        kv = st.k[insn.mask]
+        n = sum(kv >> j & 1 for j in range(kl))
+        src = st.z[ops[1].n]
+        if fam == 'compress':
+            want = sum(elem(src, es, j) << (8 * es * j) for j in range(kl)
+                       if kv >> j & 1)
+        else:
+            want = src & ((1 << (8 * es * n)) - 1)
+        if second != want:
+            bad.append(f'{name}: {back.mn} does not undo it')
+    return bad
+
+
+# ---- group trunc: second formulation and invariants ----------------------
+
+# struct codes of a signed element of 1, 2, 4, 8 bytes (upper case:
+# unsigned)
+SCODE = {1: 'b', 2: 'h', 4: 'i', 8: 'q'}
+
+
+def ref_down_element(x, ses, des, sat):
+    """One down-converted element as des bytes: x is the source element
+    as ses little-endian bytes; struct.pack refuses a value outside the
+    destination's range, which saturation then replaces by the end of the
+    range on the side of the value."""
+    if sat == '':
+        return x[:des]
+    code = SCODE[des] if sat == 's' else SCODE[des].upper()
+    v = struct.unpack('<' + (SCODE[ses] if sat == 's'
+                             else SCODE[ses].upper()), x)[0]
+    try:
+        return struct.pack('<' + code, v)
+    except struct.error:
+        if sat == 'us':
+            return b'\xff' * des
+        lim = (1 << (8 * des - 1)) - (1 if v > 0 else 0)
+        return struct.pack('<' + code, lim if v > 0 else -lim)
+
+
+def ref_in_page(spans):
+    return all(0 <= lo and hi <= PAGE for lo, hi in spans)
+
+
+def ref_page_bytes(st, lo, n):
+    page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
+    return bytes(page[x] for x in range(lo, lo + n))
+
+
+def trunc_reference(insn, st):
+    """Group trunc, the second formulation, on byte strings: (exception,
+    {register: value}, {offset: byte} written, {GPR slot: value}).  The
+    down-converts convert element by element with struct
+    (ref_down_element), the other rows shuffle byte slices; the fault
+    rule is restated on byte ranges (the active elements of a
+    down-convert store; the whole operand otherwise); masking is
+    bytes_reference()'s or, for a down-convert to a register, done here
+    on the result's bytes."""
+    mn, ops = insn.mn, insn.ops
+    dst = ops[0]
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+
+    def reg(op):
+        return st.z[op.n].to_bytes(64, 'little')
+
+    if mn.startswith('vpmov'):
+        src = ops[1]
+        m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+        ses, des = KW[m.group(2)], KW[m.group(3)]
+        kl = src.size // ses
+        x = reg(src)
+        res = [ref_down_element(x[ses * j:ses * (j + 1)], ses, des,
+                                m.group(1)) for j in range(kl)]
+        on = [kv >> j & 1 for j in range(kl)]
+        if dst.kind == 'm':
+            if not ref_in_page([(st.off + des * j, st.off + des * j + des)
+                                for j in range(kl) if on[j]]):
+                return 'PF', {}, {}, {}
+            return None, {}, {st.off + des * j + b: res[j][b]
+                              for j in range(kl) if on[j]
+                              for b in range(des)}, {}
+        old = reg(dst)
+        out = b''.join(res[j] if on[j] else bytes(des) if insn.zero
+                       else old[des * j:des * (j + 1)] for j in range(kl))
+        return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+    if mn in DUP_ROWS:
+        src, vl = ops[1], dst.size
+        if src.kind == 'm':
+            size = 8 if mn == 'vmovddup' and vl == 16 else vl
+            if not ref_in_page([(st.off, st.off + size)]):
+                return 'PF', {}, {}, {}
+            x = ref_page_bytes(st, st.off, size)
+        else:
+            x = reg(src)[:vl]
+        d = struct.unpack(f'<{len(x) // 4}I', x)
+        # dword i of the result: the dword of x it copies
+        pick = {'vmovsldup': lambda i: i & ~1, 'vmovshdup': lambda i: i | 1,
+                'vmovddup': lambda i: i & ~3 | i & 1}[mn]
+        full = struct.pack(f'<{vl // 4}I', *[d[pick(i)]
+                                             for i in range(vl // 4)])
+        es = 8 if mn == 'vmovddup' else 4
+        return None, {dst.n: bytes_reference(
+            insn, st, es, int.from_bytes(full, 'little'))}, {}, {}
+    # the rest: the operand is 8 bytes (VMOV*) or 4 (m32), read whole
+    mem = b''
+    if any(o.kind == 'm' for o in ops):
+        n = 8 if mn.startswith('vmov') else 4
+        if not ref_in_page([(st.off, st.off + n)]):
+            return 'PF', {}, {}, {}
+        mem = ref_page_bytes(st, st.off, n) if dst.kind != 'm' else b''
+    if mn in ('vextractps', 'vinsertps') or dst.kind == 'm':
+        if mn == 'vextractps':
+            sel = ops[2].n % 4
+            x = reg(ops[1])[4 * sel:4 * sel + 4]
+            if dst.kind == 'm':
+                return None, {}, {st.off + i: x[i] for i in range(4)}, {}
+            return None, {}, {}, {dst.n: int.from_bytes(x, 'little')}
+        if mn == 'vinsertps':
+            imm = ops[3].n
+            d = list(struct.unpack('<4I', reg(ops[1])[:16]))
+            s = mem if ops[2].kind == 'm' else \
+                reg(ops[2])[4 * (imm >> 6):4 * (imm >> 6) + 4]
+            d[imm >> 4 & 3] = struct.unpack('<I', s)[0]
+            zm = f'{imm & 15:04b}'[::-1]
+            out = struct.pack('<4I', *[0 if zm[i] == '1' else d[i]
+                                       for i in range(4)])
+            return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+        x = reg(ops[1])
+        part = x[8:16] if mn in ('vmovhps', 'vmovhpd') else x[:8]
+        return None, {}, {st.off + i: part[i] for i in range(8)}, {}
+    # the loads and VMOVHLPS/VMOVLHPS: 16 bytes from two 8-byte slices
+    a = reg(ops[1])
+    b = mem if ops[2].kind == 'm' else reg(ops[2])[:16]
+    out = {'vmovhps': a[:8] + b[:8], 'vmovhpd': a[:8] + b[:8],
+           'vmovlps': b[:8] + a[8:16], 'vmovlpd': b[:8] + a[8:16],
+           'vmovhlps': b[8:16] + a[8:16], 'vmovlhps': a[:8] + b[:8]}[mn]
+    return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+
+
+def at_offset(insn, st, off, mem):
+    """st with insn's memory operand moved to offset off of the scratch
+    page, holding the bytes mem (those in the page)."""
+    idx = sx(st.gpr[3], 64) if insn.scale else 0
+    g = list(st.gpr)
+    g[2] = (st.scratch + off - insn.disp - idx * insn.scale) & ONES64
+    return dataclasses.replace(st, off=off, mem=mem, gpr=g)
+
+
+def trunc_down_invariants(name, insn, st, out, run):
+    """The down-converts: the element relations of truncation and the two
+    saturations (run unmasked into a register), the same bytes to a
+    register and to memory, the result of a narrower source a prefix,
+    and every element masked off."""
+    bad = []
+    mn, (dst, src) = insn.mn, insn.ops
+    m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+    ses, des = KW[m.group(2)], KW[m.group(3)]
+    kl, b = src.size // ses, 8 * des
+    tmp = Op('v', src.n, 16 if kl * des <= 16 else 32)
+    plain = Insn(mn, (tmp, src), feature=insn.feature)
+    res = {sat: run(dataclasses.replace(plain, mn=f'vpmov{sat}{m.group(2)}'
+                                        f'{m.group(3)}'))[1][tmp.n]
+           for sat in ('', 's', 'us')}
+    if any(v >> (8 * des * kl) for v in res.values()):
+        bad.append(f'{name}: the register result is wider than KL elements')
+    x = st.z[src.n]
+    for j in range(kl):
+        v = elem(x, ses, j)
+        t, s, u = (elem(res[k], des, j) for k in ('', 's', 'us'))
+        fits = -(1 << (b - 1)) <= sx(v, 8 * ses) < 1 << (b - 1)
+        if t != v & emask(des):
+            bad.append(f'{name}: element {j} truncated is not the low bits')
+        elif fits and s != t or not fits and (
+                s not in (1 << (b - 1), (1 << (b - 1)) - 1) or
+                (s >> (b - 1)) != (v >> (8 * ses - 1))):
+            bad.append(f'{name}: element {j} saturated (signed) is neither '
+                       'the value nor the limit on its side')
+        elif u != (t if v <= emask(des) else emask(des)):
+            bad.append(f'{name}: element {j} saturated (unsigned) is '
+                       'neither the value nor the maximum')
+        else:
+            continue
+        break
+    # saturation keeps the order of the elements
+    for sat, conv in (('s', lambda v, n: sx(v, n)), ('us', lambda v, n: v)):
+        pairs = [(conv(elem(x, ses, j), 8 * ses),
+                  conv(elem(res[sat], des, j), b)) for j in range(kl)]
+        pairs.sort()
+        if any(p[1] > q[1] for p, q in zip(pairs, pairs[1:])):
+            bad.append(f'{name}: VPMOV{sat.upper()} does not keep the '
+                       'order of the elements')
+    mine = res[m.group(1)]
+    kmask = ONES64 if insn.mask is None else st.k[insn.mask]
+    active = [kmask >> j & 1 for j in range(kl)]
+    size = kl * des
+    if out.exc is None:
+        # the same bytes to memory (in the page) and to a register
+        mem = bytes(size)
+        minsn = dataclasses.replace(insn, ops=(Op('m'), src), zero=False)
+        mexc, _, mw = run(minsn, at_offset(minsn, st, 1024, mem))
+        want = {1024 + des * j + i: elem(mine, 1, des * j + i)
+                for j in range(kl) if active[j] for i in range(des)}
+        if mexc is not None or mw != want:
+            bad.append(f'{name}: the store writes other bytes than the '
+                       'register result has')
+        if dst.kind == 'v':
+            old = st.z[dst.n] & ((1 << (8 * size)) - 1)
+            got = out.z[dst.n]
+            for j in range(kl):
+                keep = 0 if insn.zero else elem(old, des, j)
+                if elem(got, des, j) != (elem(mine, des, j) if active[j]
+                                         else keep):
+                    bad.append(f'{name}: element {j} of the register '
+                               'result is neither converted nor masked')
+                    break
+    if src.size > 16:
+        narrow = dataclasses.replace(plain, ops=(
+            Op('v', src.n, 16), Op('v', src.n, 16)))
+        nres = run(narrow)[1][src.n]
+        if nres != mine & ((1 << (8 * 16 // ses * des)) - 1):
+            bad.append(f'{name}: from an xmm source not the low elements')
+    if insn.mask is not None:
+        k0 = list(st.k)
+        k0[insn.mask] = 0
+        e, z, mw = run(insn, dataclasses.replace(st, k=k0))
+        keep = 0 if insn.zero else st.z.get(dst.n, 0) & \
+            ((1 << (8 * size)) - 1)
+        if e is not None or mw or (dst.kind == 'v' and z[dst.n] != keep):
+            bad.append(f'{name}: with every element masked off not '
+                       f'{"unchanged" if dst.kind == "m" else "kept"} '
+                       f'({e})')
+    return bad
+
+
+def trunc_invariants(name, insn, st, out):
+    """Group trunc: the second formulation (trunc_reference), then per
+    row kind relations with other rows and forms of the group."""
+    bad = []
+    mn, ops = insn.mn, insn.ops
+    exc, z, mem, gpr = trunc_reference(insn, st)
+    got = (out.exc, out.z if out.exc is None else {},
+           out.mem if out.exc is None else {},
+           {s: out.gpr[s] for s in gpr} if out.exc is None else {})
+    if got != (exc, z, mem, gpr) or out.exc is None and any(
+            out.gpr[s] != st.gpr[s] for s in range(4) if s not in gpr):
+        bad.append(f'{name}: differs from the byte-string formulation '
+                   f'(model {got}, formulation {(exc, z, mem, gpr)})')
+
+    def run(i, s=st):
+        o = model(i, s)
+        return o.exc, o.z, o.mem
+
+    if mn.startswith('vpmov'):
+        return bad + trunc_down_invariants(name, insn, st, out, run)
+    dst = ops[0]
+    if mn in DUP_ROWS:
+        src, es = ops[1], DUP_ROWS[mn][0]
+        plain = dataclasses.replace(insn, mask=None, zero=False)
+        pexc, pz, _ = run(plain)
+        if pexc is None:
+            # idempotent; pairs of equal elements
+            again = run(dataclasses.replace(plain, ops=(dst, Op(
+                'v', dst.n, dst.size))), dataclasses.replace(
+                    st, z={**st.z, dst.n: pz[dst.n]}))[1]
+            r = pz[dst.n]
+            if again.get(dst.n) != r or any(
+                    elem(r, es, 2 * j) != elem(r, es, 2 * j + 1)
+                    for j in range(dst.size // es // 2)):
+                bad.append(f'{name}: not pairs of equal elements, or not '
+                           'idempotent')
+        if src.kind == 'm':
+            size = 8 if mn == 'vmovddup' and dst.size == 16 else dst.size
+            inside = 0 <= st.off and st.off + size <= PAGE
+            if pexc is None and inside:
+                val = int.from_bytes(st.mem, 'little')
+                rexc, rz, _ = run(dataclasses.replace(
+                    plain, ops=(dst, Op('v', 99, dst.size))),
+                    dataclasses.replace(st, z={**st.z, 99: val}))
+                if rexc is not None or rz[dst.n] != pz[dst.n]:
+                    bad.append(f'{name}: from memory not what the register '
+                               'form gives')
+            if insn.mask is not None:
+                k0 = list(st.k)
+                k0[insn.mask] = 0
+                e = run(insn, dataclasses.replace(st, k=k0))[0]
+                if e != (None if inside else 'PF'):
+                    bad.append(f'{name}: every element masked off: '
+                               f'{e or "no fault"} (E4NF/E5NF: the whole '
+                               'operand is read)')
+        return bad
+    if out.exc is not None:
+        return bad
+    if mn in HALF_STORE and dst.kind == 'm':
+        # stored, then loaded back by the same row into SRC1 = the source
+        src = ops[1]
+        back = run(Insn(mn, (Op('v', 98, 16), src, Op('m'))),
+                   dataclasses.replace(st, off=0, mem=bytes(
+                       out.mem[st.off + i] for i in range(8)),
+                       gpr=[0, 0, st.scratch, 0]))[1]
+        if back.get(98) != st.z[src.n] & ((1 << 128) - 1):
+            bad.append(f'{name}: loading back what it stored does not '
+                       'give the source')
+    elif mn in HALF_LOAD:
+        # a load is VMOVLHPS/VMOVHLPS with the m64 in a register, the PS
+        # and PD rows are the same, and so on
+        twin = {'vmovhps': 'vmovlhps', 'vmovhpd': 'vmovlhps',
+                'vmovlps': 'vmovhlps', 'vmovlpd': 'vmovhlps',
+                'vmovlhps': 'vmovhpd', 'vmovhlps': 'vmovlps'}[mn]
+        src2 = ops[2]
+        if src2.kind == 'm':
+            m64 = int.from_bytes(st.mem, 'little')
+            val = m64 << 64 if twin == 'vmovhlps' else m64
+            tst = dataclasses.replace(st, z={**st.z, 97: val})
+            tops = (dst, ops[1], Op('v', 97, 16))
+        else:
+            q = elem(st.z[src2.n], 8, 1 if mn == 'vmovhlps' else 0)
+            tst = at_offset(insn, st, 512, q.to_bytes(8, 'little'))
+            tops = (dst, ops[1], Op('m'))
+        texc, tz, _ = run(Insn(twin, tops), tst)
+        if texc is not None or tz.get(dst.n) != out.z[dst.n]:
+            bad.append(f'{name}: not what {twin.upper()} gives')
+    elif mn == 'vextractps':
+        src, sel = ops[1], ops[2].n & 3
+        v = out.gpr[dst.n] if dst.kind == 'g' else int.from_bytes(
+            bytes(out.mem[st.off + i] for i in range(4)), 'little')
+        # VINSERTPS of dword sel into dword 0, dwords 1-3 zeroed
+        ins = run(Insn('vinsertps', (Op('v', 96, 16), src, src,
+                                     Op('i', sel << 6 | 0xe))))[1]
+        if ins.get(96) != v:
+            bad.append(f'{name}: not the dword VINSERTPS takes')
+    elif mn == 'vinsertps':
+        imm = ops[3].n
+        if ops[2].kind == 'm':
+            # the register form with COUNT_S = 3 and the m32 in dword 3
+            m32 = int.from_bytes(st.mem, 'little')
+            rz = run(dataclasses.replace(insn, ops=(
+                dst, ops[1], Op('v', 95, 16), Op('i', imm | 0xc0))),
+                dataclasses.replace(st, z={**st.z, 95: m32 << 96}))[1]
+            if rz.get(dst.n) != out.z[dst.n]:
+                bad.append(f'{name}: not the register form with the m32 '
+                           'in dword COUNT_S')
+        ones = run(dataclasses.replace(insn, ops=ops[:3] + (
+            Op('i', imm | 15),)))[1]
+        if ones.get(dst.n) != 0:
+            bad.append(f'{name}: ZMASK 1111 does not clear the result')
+        a, r = st.z[ops[1].n], out.z[dst.n]
+        for i in range(4):
+            if imm >> i & 1:
+                want = 0
+            elif i == imm >> 4 & 3:
+                continue
+            else:
+                want = elem(a, 4, i)
+            if elem(r, 4, i) != want:
+                bad.append(f'{name}: dword {i} neither SRC1\'s nor 0')
+                break
+    return bad
+
+
 def known_answers():
     """Cases worked out by hand from the SDM's operation sections."""
     fails = []
@@ -2541,6 +3707,334 @@ def known_answers():
     kat('vprorvd %xmm1, %xmm2, %xmm3',
         stz({1: d(8, 20), 2: d(0x12345678, 0x12345678), 3: full}),
         lambda o: o.z[3], d(0x78123456, 0x45678123))
+    # group perm (AT&T: op [imm,] SRC2, SRC1, DEST); element j of the
+    # data vectors is its base + j: dj(0x10) = d(0x10, 0x11, ...)
+
+    def dj(base, n=16):
+        return d(*[base + j for j in range(n)])
+
+    def qj(base, n=8):
+        return q(*[base + j for j in range(n)])
+
+    # VPERMD: index bits 2:0 at 256 bits (9 -> 1, -2 -> 6), 3:0 at 512
+    kat('vpermd %ymm1, %ymm2, %ymm3',
+        stz({1: dj(0xa0, 8), 2: d(7, 0, 9, 0xfffffffe, 3, 3, 0x80000005,
+                                  2), 3: full}),
+        lambda o: o.z[3], d(0xa7, 0xa0, 0xa1, 0xa6, 0xa3, 0xa3, 0xa5, 0xa2))
+    kat('vpermd %zmm1, %zmm2, %zmm3',
+        stz({1: dj(0xa0), 2: d(9, 15, 16, 0x1f), 3: full}),
+        lambda o: o.z[3], d(0xa9, 0xaf, 0xa0, 0xaf, *[0xa0] * 12))
+    # VPERMQ with an index vector: bits 1:0 at 256 bits, the rest ignored
+    kat('vpermq %ymm1, %ymm2, %ymm3',
+        stz({1: qj(0x10, 4), 2: q(0x1_00000003, 4, ONES64, 1), 3: full}),
+        lambda o: o.z[3], q(0x13, 0x10, 0x13, 0x11))
+    # VPERMQ/VPERMPD imm8: 27 (0x1b) reverses, 78 (0x4e) swaps pairs per
+    # 256 bits
+    kat('vpermq $27, %ymm1, %ymm3', stz({1: qj(0x10, 4), 3: full}),
+        lambda o: o.z[3], q(0x13, 0x12, 0x11, 0x10))
+    kat('vpermpd $78, %zmm1, %zmm3', stz({1: qj(0x20), 3: full}),
+        lambda o: o.z[3], q(0x22, 0x23, 0x20, 0x21, 0x26, 0x27, 0x24,
+                            0x25))
+    # VPERMI2D: the destination holds the indices (bits 1:0 the element,
+    # bit 2 the table: 0x86 is SRC2's element 2), SRC1 the first table;
+    # merging keeps the index
+    pi = {1: dj(0x20, 4), 2: dj(0x10, 4), 3: d(0, 5, 0x86, 3)}
+    kat('vpermi2d %xmm1, %xmm2, %xmm3', stz(dict(pi)),
+        lambda o: o.z[3], d(0x10, 0x21, 0x22, 0x13))
+    kat('vpermi2d %xmm1, %xmm2, %xmm3{%k1}', stz(dict(pi), ks(k1=0b0101)),
+        lambda o: o.z[3], d(0x10, 5, 0x22, 3))
+    # VPERMT2D: the destination is the first table, SRC1 the indices;
+    # merging keeps the first table's element
+    pt = {1: dj(0x20, 4), 2: d(0, 5, 0x86, 3), 3: dj(0x10, 4)}
+    kat('vpermt2d %xmm1, %xmm2, %xmm3', stz(dict(pt)),
+        lambda o: o.z[3], d(0x10, 0x21, 0x22, 0x13))
+    kat('vpermt2d %xmm1, %xmm2, %xmm3{%k1}', stz(dict(pt), ks(k1=0b0101)),
+        lambda o: o.z[3], d(0x10, 0x11, 0x22, 0x13))
+    # VPERMI2Q {1to4}: every element of the second table is the qword
+    # read (-4 and 7 have bit 2 set); element 2 zeroed
+    kat('vpermi2q {M}{1to4}, %ymm2, %ymm3{%k1}{z}',
+        stz({2: qj(0x10, 4), 3: q(4, 1, ONES64 - 3, 7)}, ks(k1=0b1011),
+            off=8, mem=(0x55).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(0x55, 0x11, 0, 0x55), disp=0)
+    # VPERMILPS control vector: bits 1:0 of each dword, within its lane
+    kat('vpermilps %ymm1, %ymm2, %ymm3',
+        stz({1: d(3, 0x100, 0xfffffffe, 1, 0, 0, 3, 7), 2: dj(0x10, 8),
+             3: full}),
+        lambda o: o.z[3], d(0x13, 0x10, 0x12, 0x11, 0x14, 0x14, 0x17,
+                            0x17))
+    # VPERMILPD control vector: bit 1 of each qword (bit 0 ignored)
+    kat('vpermilpd %xmm1, %xmm2, %xmm3',
+        stz({1: q(3, 1), 2: qj(0x10, 2), 3: full}),
+        lambda o: o.z[3], q(0x11, 0x10))
+    # VPERMILPD imm8 165 (0xa5): bit j for element j, in its lane
+    kat('vpermilpd $165, %zmm1, %zmm3', stz({1: qj(0x20), 3: full}),
+        lambda o: o.z[3], q(0x21, 0x20, 0x23, 0x22, 0x24, 0x25, 0x26,
+                            0x27))
+    kat('vpermilps $27, %ymm1, %ymm3', stz({1: dj(0x10, 8), 3: full}),
+        lambda o: o.z[3], d(0x13, 0x12, 0x11, 0x10, 0x17, 0x16, 0x15,
+                            0x14))
+    # VSHUFPS 78 (0x4e): SRC1's elements 2, 3, then SRC2's 0, 1
+    kat('vshufps $78, %xmm1, %xmm2, %xmm3',
+        stz({1: dj(0x20, 4), 2: dj(0x10, 4), 3: full}),
+        lambda o: o.z[3], d(0x12, 0x13, 0x20, 0x21))
+    # VSHUFPD 6: SRC1[0], SRC2[1], SRC1[3], SRC2[2]
+    kat('vshufpd $6, %ymm1, %ymm2, %ymm3',
+        stz({1: qj(0x20, 4), 2: qj(0x10, 4), 3: full}),
+        lambda o: o.z[3], q(0x10, 0x21, 0x13, 0x22))
+    kat('vunpcklps %ymm1, %ymm2, %ymm3',
+        stz({1: dj(0x20, 8), 2: dj(0x10, 8), 3: full}),
+        lambda o: o.z[3], d(0x10, 0x20, 0x11, 0x21, 0x14, 0x24, 0x15,
+                            0x25))
+    kat('vunpckhpd {M}{1to8}, %zmm2, %zmm3{%k1}{z}',
+        stz({2: qj(0x10), 3: full}, ks(k1=0x0f), off=64,
+            mem=(0x77).to_bytes(8, 'little')),
+        lambda o: o.z[3], q(0x11, 0x77, 0x13, 0x77), disp=0)
+    # VINSERTI32X4: imm8[1:0] at 512 bits (6 is block 2), imm8[0] at 256
+    ins = {1: dj(0x20, 4), 2: dj(0x10), 3: full}
+    for imm in (2, 6):
+        kat(f'vinserti32x4 ${imm}, %xmm1, %zmm2, %zmm3', stz(dict(ins)),
+            lambda o: o.z[3], d(*range(0x10, 0x18), *range(0x20, 0x24),
+                                *range(0x1c, 0x20)))
+    kat('vinserti32x4 $2, %xmm1, %ymm2, %ymm3', stz(dict(ins)),
+        lambda o: o.z[3], d(*range(0x20, 0x24), *range(0x14, 0x18)))
+    # VINSERTF64X4 from memory, merging: qwords 4 and 6 from memory
+    kat('vinsertf64x4 $1, {M}, %zmm2, %zmm3{%k1}',
+        stz({2: qj(0x10), 3: qj(0xf0)}, ks(k1=0b01010000), off=0,
+            mem=qj(0x30, 4).to_bytes(32, 'little')),
+        lambda o: o.z[3], q(0xf0, 0xf1, 0xf2, 0xf3, 0x30, 0xf5, 0x32,
+                            0xf7), disp=0)
+    # no fault suppression (E6NF, E4NF): no element active, and yet the
+    # operand in a guard page faults
+    kat('vinsertf32x4 $0, {M}, %ymm2, %ymm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpermps {M}, %ymm2, %ymm3{%k1}', stz({2: 0, 3: full}, off=PAGE),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vpermilps $0, {M}{1to4}, %xmm3{%k1}{z}', stz({3: full}, off=-4),
+        lambda o: o.exc, 'PF', disp=0)
+    # VEXTRACTI32X4 block 3 zero-masked; bits 511:128 cleared
+    kat('vextracti32x4 $3, %zmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10), 3: full}, ks(k1=0b0110)),
+        lambda o: o.z[3], d(0, 0x1d, 0x1e, 0))
+    kat('vextracti32x4 $254, %ymm1, %xmm3', stz({1: dj(0x10), 3: full}),
+        lambda o: o.z[3], dj(0x10, 4))
+    # VEXTRACTF64X4 to memory: the active qwords of block 1 only
+    kat('vextractf64x4 $1, %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b0101), off=0, mem=bytes(32)),
+        lambda o: sorted(o.mem.items()),
+        [(0, 0x14)] + [(i, 0) for i in range(1, 8)] + [(16, 0x16)] +
+        [(i, 0) for i in range(17, 24)], disp=0)
+    # ... whose masked-off qwords 2, 3 in the guard page fault (E6NF)
+    kat('vextractf64x4 $1, %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b0011), off=PAGE - 16, mem=bytes(16)),
+        lambda o: o.exc, 'PF', disp=0)
+    # VPCOMPRESSD: elements 0, 5, 10, 15 packed; merging keeps the rest
+    # of the destination, {z} clears it, at 256 bits bits 511:256 too
+    cmp16 = {1: dj(0x10), 3: dj(0xf0)}
+    kat('vpcompressd %zmm1, %zmm3{%k1}', stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0x1a, 0x1f, *range(0xf4, 0x100)))
+    kat('vpcompressd %zmm1, %zmm3{%k1}{z}',
+        stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0x1a, 0x1f))
+    kat('vpcompressd %ymm1, %ymm3{%k1}', stz(dict(cmp16), ks(k1=0x8421)),
+        lambda o: o.z[3], d(0x10, 0x15, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6,
+                            0xf7))
+    # VCOMPRESSPD to memory: two active qwords are 16 bytes, which fit
+    # before the page's end; a third one faults
+    kat('vcompresspd %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b10010000), off=PAGE - 16,
+            mem=bytes(16)),
+        lambda o: (o.exc, sorted(o.mem.items())),
+        (None, [(PAGE - 16 + i, 0x14 if i == 0 else 0x17 if i == 8 else 0)
+                for i in range(16)]), disp=0)
+    kat('vcompresspd %zmm1, {M}{%k1}',
+        stz({1: qj(0x10)}, ks(k1=0b10010010), off=PAGE - 16,
+            mem=bytes(16)),
+        lambda o: o.exc, 'PF', disp=0)
+    # VPEXPANDQ from memory: three active qwords read (24 bytes)
+    kat('vpexpandq {M}, %zmm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b10100100), off=PAGE - 24,
+            mem=qj(0x40, 3).to_bytes(24, 'little')),
+        lambda o: (o.exc, o.z[3]), (None, q(0, 0, 0x40, 0, 0, 0x41, 0,
+                                            0x42)), disp=0)
+    kat('vpexpandq {M}, %zmm3{%k1}{z}',
+        stz({3: full}, ks(k1=0b10100101), off=PAGE - 24,
+            mem=qj(0x40, 3).to_bytes(24, 'little')),
+        lambda o: o.exc, 'PF', disp=0)
+    # merging: VPERMI2Q keeps the index, VPERMT2Q the first table; with
+    # the same registers the two pick the same elements
+    kat('vpermi2q %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: qj(0x20, 2), 2: qj(0x10, 2), 3: q(3, 2)}, ks(k1=0b01)),
+        lambda o: o.z[3], q(0x21, 2))
+    kat('vpermt2q %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: qj(0x20, 2), 2: q(3, 2), 3: qj(0x10, 2)}, ks(k1=0b01)),
+        lambda o: o.z[3], q(0x21, 0x11))
+    # VPERMT2PS: index 16 + 5 is the second table's element 5
+    kat('vpermt2ps %zmm1, %zmm2, %zmm3',
+        stz({1: dj(0x20), 2: d(21, 5, 0xffffffe0), 3: dj(0x10)}),
+        lambda o: o.z[3], d(0x25, 0x15, 0x10, *[0x10] * 13))
+    kat('vunpckhps %xmm1, %xmm2, %xmm3',
+        stz({1: dj(0x20, 4), 2: dj(0x10, 4), 3: full}),
+        lambda o: o.z[3], d(0x12, 0x22, 0x13, 0x23))
+    kat('vunpcklpd %xmm1, %xmm2, %xmm3',
+        stz({1: qj(0x20, 2), 2: qj(0x10, 2), 3: full}),
+        lambda o: o.z[3], q(0x10, 0x20))
+    kat('vextracti64x4 $1, %zmm1, %ymm3', stz({1: qj(0x10), 3: full}),
+        lambda o: o.z[3], q(0x14, 0x15, 0x16, 0x17))
+    kat('vextractf32x4 $1, %ymm1, {M}{%k1}',
+        stz({1: dj(0x10, 8)}, ks(k1=0b1000), off=0, mem=bytes(16)),
+        lambda o: sorted(o.mem.items()),
+        [(12, 0x17), (13, 0), (14, 0), (15, 0)], disp=0)
+    kat('vextracti32x4 $0, %zmm1, {M}{%k1}',
+        stz({1: dj(0x10)}, ks(k1=0b0001), off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vcompressps %xmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10, 4), 3: full}, ks(k1=0b1010)),
+        lambda o: o.z[3], d(0x11, 0x13))
+    kat('vpexpandd %xmm1, %xmm3{%k1}{z}',
+        stz({1: dj(0x10, 4), 3: full}, ks(k1=0b1100)),
+        lambda o: o.z[3], d(0, 0, 0x10, 0x11))
+    # VEXPANDPS from memory: one active element reads 4 bytes only
+    kat('vexpandps {M}, %ymm3{%k1}',
+        stz({3: dj(0xf0, 8)}, ks(k1=0b100), off=PAGE - 4,
+            mem=(0x99).to_bytes(4, 'little')),
+        lambda o: (o.exc, o.z[3]),
+        (None, d(0xf0, 0xf1, 0x99, *range(0xf3, 0xf8))), disp=0)
+    kat('vexpandps %xmm1, %xmm3{%k1}',
+        stz({1: dj(0x10, 4), 3: dj(0xf0, 4)}, ks(k1=0b1010)),
+        lambda o: o.z[3], d(0xf0, 0x10, 0xf2, 0x11))
+    # group trunc (AT&T: vpmovqb %ymm1, %xmm3 converts SRC = ymm1 into
+    # DEST = xmm3).  Qwords 128, -128, 127, -129 to bytes: truncated,
+    # saturated signed, saturated unsigned (the source taken unsigned);
+    # DEST above the 4 result bytes is cleared
+    sq = q(0x80, ONES64 - 0x7f, 0x7f, ONES64 - 0x80)
+    for asm, want in (('vpmovqb', 0x7f7f8080), ('vpmovsqb', 0x807f807f),
+                      ('vpmovusqb', 0xff7fff80)):
+        kat(f'{asm} %ymm1, %xmm3', stz({1: sq, 3: full}),
+            lambda o: o.z[3], want)
+    # dwords 0x8000, -32769, 0x7fff, -32768 to signed words, {z} with
+    # k1 = 0101: words 0x7fff, 0, 0x7fff, 0
+    kat('vpmovsdw %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0x8000, 0xffff7fff, 0x7fff, 0xffff8000), 3: full},
+            ks(k1=0b0101)),
+        lambda o: o.z[3], 0x00007fff_00007fff)
+    # -128 is in the range of a signed byte, -129 is not; {z}
+    kat('vpmovsdb %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0xffffff80, 0xffffff7f, 0xff, 0x7fffffff), 3: full},
+            ks(k1=0b1011)),
+        lambda o: o.z[3], 0x7f008080)
+    kat('vpmovdb %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(0x101, 0x202, 0x303, 0x404), 3: full}, ks(k1=0b0101)),
+        lambda o: o.z[3], 0x00030001)
+    # unsigned saturation takes a negative dword as a big number
+    kat('vpmovusdw %xmm1, %xmm3',
+        stz({1: d(0xfffffffb, 0x1234, 0x10000, 0xffff), 3: full}),
+        lambda o: o.z[3], 0xffff_ffff_1234_ffff)
+    kat('vpmovusqd %xmm1, %xmm3', stz({1: q(1 << 32, 0xffffffff),
+                                       3: full}),
+        lambda o: o.z[3], 0xffffffff_ffffffff)
+    # unsigned saturation, merging with k1 = 1010: words 0 and 2 kept
+    # (0x4140, 0x4544 of full), bits 64 up cleared
+    kat('vpmovusdw %xmm1, %xmm3{%k1}',
+        stz({1: d(0x10000, 0xffff, 0x80000000, 5), 3: full},
+            ks(k1=0b1010)),
+        lambda o: o.z[3], 0x0005_4544_ffff_4140)
+    # VPMOVQD zmm to ymm: the low dword of each qword, bits 256 up cleared
+    kat('vpmovqd %zmm1, %ymm3', stz({1: full, 3: full}),
+        lambda o: o.z[3], d(0x43424140, 0x4b4a4948, 0x53525150, 0x5b5a5958,
+                            0x63626160, 0x6b6a6968, 0x73727170,
+                            0x7b7a7978))
+    # VPMOVDB of 16 dwords: 16 bytes, the whole xmm
+    kat('vpmovdb %zmm1, %xmm3', stz({1: full, 3: 0}),
+        lambda o: o.z[3], 0x7c7874706c6864605c5854504c484440)
+    # a masked store of 4 words at the end of the page: elements 0 and 1
+    # in the page, 2 and 3 in the guard page
+    yq = q(0x1111_2222_3333_4444, 0x5555_6666_7777_8888, 0, 0)
+    for kv, want in ((0b0011, (None, [(PAGE - 4, 0x44), (PAGE - 3, 0x44),
+                                      (PAGE - 2, 0x88), (PAGE - 1, 0x88)])),
+                     (0b0010, (None, [(PAGE - 2, 0x88), (PAGE - 1, 0x88)])),
+                     (0b0110, ('PF', [])), (0b1000, ('PF', [])),
+                     (0, (None, []))):
+        kat('vpmovqw %ymm1, {M}{%k1}',
+            stz({1: yq}, ks(k1=kv), off=PAGE - 4, mem=bytes(4)),
+            lambda o: (o.exc, sorted(o.mem.items())), want, disp=0)
+    # VPMOVUSQW store half in a guard page with no element active: no
+    # fault
+    kat('vpmovusqw %zmm1, {M}{%k1}', stz({1: full}, off=-8, mem=bytes(8)),
+        lambda o: (o.exc, o.mem), (None, {}), disp=0)
+    # VPMOVQB with k1 = 01: byte 0 written, byte 1 unchanged
+    kat('vpmovqb %xmm1, {M}{%k1}', stz({1: full}, ks(k1=1), off=100,
+                                       mem=bytes(2)),
+        lambda o: (o.exc, o.mem), (None, {100: 0x40}), disp=0)
+    # VMOVDDUP: the even qwords twice; from m64 at 128 bits
+    kat('vmovddup %ymm1, %ymm3', stz({1: q(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], q(1, 1, 3, 3))
+    kat('vmovddup {M}, %xmm3', stz({3: full}, off=40,
+                                   mem=bytes(range(1, 9))),
+        lambda o: o.z[3], q(0x0807060504030201, 0x0807060504030201),
+        disp=0)
+    kat('vmovsldup %xmm1, %xmm3', stz({1: d(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], d(1, 1, 3, 3))
+    kat('vmovshdup %xmm1, %xmm3', stz({1: d(1, 2, 3, 4), 3: full}),
+        lambda o: o.z[3], d(2, 2, 4, 4))
+    kat('vmovsldup %xmm1, %xmm3{%k1}{z}',
+        stz({1: d(1, 2, 3, 4), 3: full}, ks(k1=0b0110)),
+        lambda o: o.z[3], d(0, 1, 3, 0))
+    # E4NF: every element masked off, half the operand in the guard page:
+    # a fault all the same; in the page: the destination kept (to VL)
+    kat('vmovsldup {M}, %xmm3{%k1}', stz({3: full}, off=PAGE - 8,
+                                         mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vmovshdup {M}, %xmm3{%k1}', stz({3: full}, off=PAGE - 16,
+                                         mem=bytes(16)),
+        lambda o: (o.exc, o.z[3]), (None, full & (1 << 128) - 1), disp=0)
+    # VMOVHPS/LPS loads (AT&T: {M}, SRC1, DEST), stores, VMOVHLPS/LHPS
+    h1, h2 = q(0xa1, 0xa2), q(0xb1, 0xb2)
+    c8 = (0xc1).to_bytes(8, 'little')
+    kat('vmovhps {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xb1, 0xc1), disp=0)
+    kat('vmovlpd {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xc1, 0xb2), disp=0)
+    kat('vmovhpd %xmm1, {M}', stz({1: h1}, off=8, mem=bytes(8)),
+        lambda o: sorted(o.mem.items()),
+        [(8, 0xa2)] + [(9 + i, 0) for i in range(7)], disp=0)
+    kat('vmovlps %xmm1, {M}', stz({1: h1}, off=PAGE - 4, mem=bytes(4)),
+        lambda o: o.exc, 'PF', disp=0)
+    kat('vmovlps %xmm1, {M}', stz({1: h1}, off=0, mem=bytes(8)),
+        lambda o: o.mem[0], 0xa1, disp=0)
+    kat('vmovhpd {M}, %xmm2, %xmm3', stz({2: h2, 3: full}, off=8, mem=c8),
+        lambda o: o.z[3], q(0xb1, 0xc1), disp=0)
+    kat('vmovhlps %xmm1, %xmm2, %xmm3', stz({1: h1, 2: h2, 3: full}),
+        lambda o: o.z[3], q(0xa2, 0xb2))
+    kat('vmovlhps %xmm1, %xmm2, %xmm3', stz({1: h1, 2: h2, 3: full}),
+        lambda o: o.z[3], q(0xb1, 0xa1))
+    # VEXTRACTPS: imm8[1:0] selects, a GPR is zero-extended
+    for imm, want in ((2, 3), (0xff, 4), (0x7c, 1)):
+        kat(f'vextractps ${imm}, %xmm1, {{A_d}}',
+            stz({1: d(1, 2, 3, 4)}, gpr=[ONES64, 0, 0, 0]),
+            lambda o: o.gpr[0], want)
+    kat('vextractps $1, %xmm1, {M}', stz({1: d(1, 0x11223344, 3, 4)},
+                                         off=12, mem=bytes(4)),
+        lambda o: sorted(o.mem.items()),
+        [(12, 0x44), (13, 0x33), (14, 0x22), (15, 0x11)], disp=0)
+    # VINSERTPS (AT&T: imm, SRC2, SRC1, DEST): 156 = 0x9c: COUNT_S 2,
+    # COUNT_D 1, ZMASK 1100; 50 = 0x32: COUNT_S 0, COUNT_D 3, ZMASK 0010
+    i1, i2 = d(1, 2, 3, 4), d(5, 6, 7, 8)
+    kat('vinsertps $156, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 3, 0, 0))
+    kat('vinsertps $50, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 0, 7, 1))
+    # ZMASK clears the inserted dword too (18 = 0x12: COUNT_D 1, ZMASK
+    # 0010)
+    kat('vinsertps $18, %xmm1, %xmm2, %xmm3',
+        stz({1: i1, 2: i2, 3: full}),
+        lambda o: o.z[3], d(5, 0, 7, 8))
+    # from m32 (208 = 0xd0), COUNT_S (3) is ignored
+    kat('vinsertps $208, {M}, %xmm2, %xmm3',
+        stz({2: i2, 3: full}, off=4, mem=(9).to_bytes(4, 'little')),
+        lambda o: o.z[3], d(5, 9, 7, 8), disp=0)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -2557,9 +4051,10 @@ class _Adhoc:
         self.feature = 'F'
 
 
-# groups int, cmp, shuf and shift have many forms of few kinds: a quarter
-# of the cases per form
-SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4}
+# groups int, cmp, shuf, shift, perm and trunc have many forms of few
+# kinds: a quarter of the cases per form
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4, 'perm': 4,
+                      'trunc': 4}
 
 
 def self_check(n):
@@ -2874,6 +4369,334 @@ def _mut_zero_merges_shift(c):
     sem_shift(c, *SHIFT_ROWS['vprolq'])
 
 
+# ---- deliberately broken models (group perm) ----------------------------
+
+def _perm_as(**change):
+    """The row run as another instruction: its Insn with the fields of
+    change replaced (each a function of the Insn)."""
+    def sem(c):
+        new = {k: f(c.i) for k, f in change.items()}
+        c.i = dataclasses.replace(c.i, **new)
+        sem_perm(c)
+    return sem
+
+
+def _perm_index(how):
+    """The row with each element of its index register (SRC1) changed by
+    how(element, KL) first (the imm8 forms as they are)."""
+    def sem(c):
+        ops = c.i.ops
+        if ops[-1].kind != 'i':
+            es = PERM_ROWS[c.i.mn][0]
+            kl, v = ops[0].size // es, c.z(ops[1].n)
+            new = sum(how(elem(v, es, j), kl) << (8 * es * j)
+                      for j in range(64 // es))
+            c.st = dataclasses.replace(c.st, z={**c.st.z, ops[1].n: new})
+        sem_perm(c)
+    return sem
+
+
+def _mut_merge_src1(c):
+    """Merging keeps SRC1's element instead of the destination's."""
+    sem_perm(c)
+    dst, src1 = c.i.ops[:2]
+    if c.i.mask is None or c.i.zero:
+        return
+    es = PERM_ROWS[c.i.mn][0]
+    act = c.active(dst.size // es)
+    on = lanes(dst.size // es, es, act)
+    off = lanes(dst.size // es, es, [not a for a in act])
+    c.out.z[dst.n] = c.out.z[dst.n] & on | c.z(src1.n) & off
+
+
+def _mut_vpermps_suppress(c):
+    """VPERMPS reads its memory table only when an element is active."""
+    dst = c.i.ops[0]
+    kl = dst.size // 4
+    if c.i.ops[2].kind == 'm' and not any(c.active(kl)):
+        c.vwrite(dst, 4, [None] * kl, [False] * kl)
+        return
+    sem_perm(c)
+
+
+def _mut_vpermpd_imm_whole(c):
+    """VPERMPD imm8 selects from the low 256 bits at 512 bits too."""
+    ops = c.i.ops
+    if ops[-1].kind != 'i':
+        return sem_perm(c)
+    kl = ops[0].size // 8
+    act = c.active(kl)
+    src = perm_fetch(c, ops[1], 8, kl)
+    vals = [src[ops[-1].n >> 2 * (j & 3) & 3] for j in range(kl)]
+    c.vwrite(ops[0], 8, [v if a else None for v, a in zip(vals, act)], act)
+    return None
+
+
+def _mut_permil_var(pick):
+    """VPERMILPS/PD with a control vector: element j := the data element
+    pick(control element, j, elements per lane) of the whole vector."""
+    def sem(c):
+        ops = c.i.ops
+        if ops[-1].kind == 'i':
+            return sem_perm(c)
+        es = PERM_ROWS[c.i.mn][0]
+        kl = ops[0].size // es
+        act = c.active(kl)
+        src = perm_fetch(c, ops[1], es, kl)
+        ctl = perm_fetch(c, ops[2], es, kl)
+        vals = [src[pick(x, j, 16 // es)] for j, x in enumerate(ctl)]
+        c.vwrite(ops[0], es, [v if a else None for v, a in zip(vals, act)],
+                 act)
+        return None
+    return sem
+
+
+def _mut_imm(fix, kind='i'):
+    """The imm8 forms with the imm8 changed by fix (the others as they
+    are)."""
+    def ops(i):
+        if i.ops[-1].kind != kind:
+            return i.ops
+        return i.ops[:-1] + (Op('i', fix(i.ops[-1].n)),)
+    return _perm_as(ops=ops)
+
+
+def _mut_insert_dwords(c):
+    """VINSERTF64X4 masks per dword."""
+    dst = c.i.ops[0]
+    vals = insert_elems(c, 4, c.i.ops[-1].n)
+    act = c.active(dst.size // 4)
+    c.vwrite(dst, 4, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def _mut_insert_suppress(c):
+    """VINSERTF32X4 reads its memory block only when an element is
+    active."""
+    dst = c.i.ops[0]
+    kl = dst.size // 4
+    if c.i.ops[2].kind == 'm' and not any(c.active(kl)):
+        c.vwrite(dst, 4, [None] * kl, [False] * kl)
+        return
+    sem_perm(c)
+
+
+def _mut_extract_keeps_upper(c):
+    """VEXTRACTI64X4 to a register keeps the destination's bits 511:256."""
+    sem_perm(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 256) - 1)
+
+
+def _mut_extract_store_unmasked(c):
+    """VEXTRACTF32X4 stores the masked-off elements too."""
+    if c.i.ops[0].kind == 'm':
+        c.i = dataclasses.replace(c.i, mask=None)
+    sem_perm(c)
+
+
+def _mut_extract_store_suppress(c):
+    """VEXTRACTI32X4 stores suppress the faults of masked-off elements."""
+    global EXTRACT_STORE_NF
+    EXTRACT_STORE_NF = False
+    try:
+        sem_perm(c)
+    finally:
+        EXTRACT_STORE_NF = True
+
+
+def _mut_unpacked(c):
+    """VCOMPRESSPS moves the active elements in place (no packing), to a
+    register or memory."""
+    dst, src = c.i.ops
+    kl = src.size // 4
+    act = c.active(kl)
+    v = c.z(src.n)
+    if dst.kind == 'm':
+        for j in range(kl):
+            if act[j]:
+                c.mem.write(c.offset() + 4 * j, 4, elem(v, 4, j))
+        return
+    c.vwrite(dst, 4, [elem(v, 4, j) if act[j] else None
+                      for j in range(kl)], act)
+
+
+def _mut_compress_whole_store(c):
+    """VCOMPRESSPD to memory writes the whole vector (zeros after the
+    packed elements)."""
+    sem_perm(c)
+    dst, src = c.i.ops
+    if dst.kind == 'm':
+        off, n = c.offset(), sum(c.active(src.size // 8))
+        for j in range(n, src.size // 8):
+            c.mem.write(off + 8 * j, 8, 0)
+
+
+def _mut_expand_in_place(c):
+    """VPEXPANDD takes SRC's element j (a masked move)."""
+    dst, src = c.i.ops
+    kl = dst.size // 4
+    act = c.active(kl)
+    vals = c.velems(src, 4, kl, act)
+    c.vwrite(dst, 4, [v if a else None for v, a in zip(vals, act)], act)
+
+
+def _mut_expand_reads_all(c):
+    """VEXPANDPS reads the whole memory operand."""
+    dst, src = c.i.ops
+    if src.kind == 'm':
+        c.mem.read(c.offset(), dst.size)
+    sem_perm(c)
+
+
+# ---- deliberately broken models (group trunc) ---------------------------
+
+def _down(mn, conv):
+    """mn's conversion of an element replaced by conv(v, ses, des)."""
+    return lambda c: sem_down(c, *DOWN_ROWS[mn][:2], conv)
+
+
+def _down_keep_upper(c):
+    """VPMOVQD to a register keeps the destination's bits above the
+    result."""
+    sem_down(c, *DOWN_ROWS['vpmovqd'])
+    dst, src = c.i.ops
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << (4 * src.size)) - 1)
+
+
+def _down_zero_merges(c):
+    """VPMOVDB {z} merges."""
+    c.i = dataclasses.replace(c.i, zero=False)
+    sem_down(c, *DOWN_ROWS['vpmovdb'])
+
+
+def _down_store_all(c):
+    """VPMOVQB to memory writes the masked-off elements as well."""
+    if c.i.ops[0].kind == 'm':
+        c.i = dataclasses.replace(c.i, mask=None)
+    sem_down(c, *DOWN_ROWS['vpmovqb'])
+
+
+def _down_store_faults(c):
+    """VPMOVUSQW to memory faults on a masked-off element (no fault
+    suppression)."""
+    dst, src = c.i.ops
+    if dst.kind == 'm':
+        off = c.offset()
+        if off < 0 or off + src.size // 4 > PAGE:
+            raise Fault('PF')
+    sem_down(c, *DOWN_ROWS['vpmovusqw'])
+
+
+def _dup_suppresses(c):
+    """VMOVSLDUP suppresses the faults of masked-off elements (E4, not
+    E4NF): it reads the active elements only."""
+    dst, src = c.i.ops
+    if src.kind == 'v':
+        return sem_dup(c, *DUP_ROWS['vmovsldup'])
+    n, off = dst.size // 4, c.offset()
+    act = c.active(n)
+    for j in range(n):
+        if act[j]:
+            c.mem.read(off + 4 * j, 4)
+    v = sum(c.mem.read(off + 4 * i, 4) << (32 * i) for i in range(n)
+            if 0 <= off + 4 * i <= PAGE - 4)
+    c.vwrite(dst, 4, [elem(v, 4, j & ~1) if act[j] else None
+                      for j in range(n)], act)
+
+
+def _half_keep_upper(c):
+    """VMOVHPD (load) keeps the destination's bits from 128 up."""
+    sem_half(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'v':
+        c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 128) - 1)
+
+
+def _extract_imm21(c):
+    """VEXTRACTPS selects the dword with imm8[2:1]."""
+    dst, src, imm = c.i.ops
+    c.i = dataclasses.replace(c.i, ops=(dst, src, Op('i', imm.n >> 1)))
+    sem_extractps(c)
+
+
+def _extract_keeps_high(c):
+    """VEXTRACTPS to a GPR leaves its bits 63:32 as they were."""
+    sem_extractps(c)
+    dst = c.i.ops[0]
+    if dst.kind == 'g':
+        c.out.gpr[dst.n] |= c.st.gpr[dst.n] & ~0xffffffff & ONES64
+
+
+def _insert_zmask_first(c):
+    """VINSERTPS clears the ZMASK dwords of SRC1, then inserts (the
+    inserted dword survives its ZMASK bit)."""
+    dst, src1, src2, imm = c.i.ops
+    sem_insertps(c)
+    cd = imm.n >> 4 & 3
+    tmp = c.mem.read(c.offset(), 4) if src2.kind == 'm' else \
+        elem(c.z(src2.n), 4, imm.n >> 6 & 3)
+    c.out.z[dst.n] = c.out.z[dst.n] & ~(0xffffffff << (32 * cd)) | \
+        tmp << (32 * cd)
+
+
+def _insert_count_d_twice(c):
+    """VINSERTPS takes COUNT_S from imm8[5:4] as well."""
+    dst, src1, src2, imm = c.i.ops
+    c.i = dataclasses.replace(c.i, ops=(dst, src1, src2, Op(
+        'i', imm.n & 0x3f | (imm.n & 0x30) << 2)))
+    sem_insertps(c)
+
+
+def _insert_keep_upper(c):
+    """VINSERTPS keeps the destination's bits from 128 up."""
+    sem_insertps(c)
+    dst = c.i.ops[0]
+    c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 128) - 1)
+
+
+TRUNC_MUTANTS = [
+    ('VPMOVSQB saturates unsigned', 'vpmovsqb', _down(
+        'vpmovsqb', saturate_unsigned)),
+    ('VPMOVSDB saturates to -127', 'vpmovsdb', _down(
+        'vpmovsdb', lambda v, ses, des: max(-127, min(sx(v, 32), 127))
+        & 0xff)),
+    ('VPMOVUSDW clamps the signed value to [0, MAX]', 'vpmovusdw', _down(
+        'vpmovusdw', lambda v, ses, des: max(0, min(sx(v, 32), 0xffff)))),
+    ('VPMOVUSQD truncates', 'vpmovusqd', _down('vpmovusqd', truncate)),
+    ('VPMOVQW keeps the high word', 'vpmovqw', _down(
+        'vpmovqw', lambda v, ses, des: v >> 48)),
+    ('VPMOVQD keeps the bits above the result', 'vpmovqd',
+     _down_keep_upper),
+    ('VPMOVDB zero-masking merges', 'vpmovdb', _down_zero_merges),
+    ('VPMOVQB stores the masked-off elements', 'vpmovqb', _down_store_all),
+    ('VPMOVUSQW stores fault on masked-off elements', 'vpmovusqw',
+     _down_store_faults),
+    ('VMOVSHDUP duplicates the even dwords', 'vmovshdup',
+     lambda c: sem_dup(c, 4, DUP_ROWS['vmovsldup'][1])),
+    ('VMOVDDUP duplicates qword 0 into every lane', 'vmovddup',
+     lambda c: sem_dup(c, 8, lambda j: 0)),
+    ('VMOVSLDUP suppresses faults (E4, not E4NF)', 'vmovsldup',
+     _dup_suppresses),
+    ('VMOVHLPS is VMOVLHPS', 'vmovhlps',
+     lambda c: sem_half(c, load=HALF_LOAD['vmovlhps'])),
+    ('VMOVLPS stores the high qword', 'vmovlps',
+     lambda c: sem_half(c, store=1)),
+    ('VMOVHPS loads into the low qword', 'vmovhps',
+     lambda c: sem_half(c, load=HALF_LOAD['vmovlps'])),
+    ('VMOVHPD keeps the bits from 128 up', 'vmovhpd', _half_keep_upper),
+    ('VEXTRACTPS selects with imm8[2:1]', 'vextractps', _extract_imm21),
+    ('VEXTRACTPS keeps bits 63:32 of the GPR', 'vextractps',
+     _extract_keeps_high),
+    ('VINSERTPS applies ZMASK before inserting', 'vinsertps',
+     _insert_zmask_first),
+    ('VINSERTPS takes COUNT_S from imm8[5:4]', 'vinsertps',
+     _insert_count_d_twice),
+    ('VINSERTPS keeps the bits from 128 up', 'vinsertps',
+     _insert_keep_upper),
+]
+
 # description, mnemonic, broken semantics
 MUTANTS = [
     ('VPMINSD compares unsigned', 'vpminsd', _int_op(4, INT_OPS['vpminu'])),
@@ -3006,7 +4829,64 @@ MUTANTS = [
     ('VPRORVD rotates left', 'vprorvd', _shift_op('vprorvd', shift_rol)),
     ('VPRORVD rotates by the count mod 16', 'vprorvd',
      _shift_op('vprorvd', lambda a, c, n: shift_ror(a, c % 16, n))),
-]
+    # group perm
+    ('VPERMD uses one index bit too few', 'vpermd',
+     _perm_index(lambda x, kl: x & ~(kl >> 1))),
+    ('VPERMQ takes the index from the upper dword', 'vpermq',
+     _perm_index(lambda x, kl: x >> 32)),
+    ('VPERMPS reads memory only with an element active', 'vpermps',
+     _mut_vpermps_suppress),
+    ('VPERMPD imm8 selects from the low 256 bits only', 'vpermpd',
+     _mut_vpermpd_imm_whole),
+    ('VPERMI2D swaps its tables', 'vpermi2d',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[2], i.ops[1]))),
+    ('VPERMI2Q merging keeps the first table', 'vpermi2q',
+     _mut_merge_src1),
+    ('VPERMT2D merging keeps the indices', 'vpermt2d', _mut_merge_src1),
+    ('VPERMT2Q has the roles of VPERMI2Q', 'vpermt2q',
+     _perm_as(mn=lambda i: 'vpermi2q')),
+    ('VPERMT2PS ignores the table bit', 'vpermt2ps',
+     _perm_index(lambda x, kl: x & (kl - 1))),
+    ('VPERMILPD (control vector) uses bit 0', 'vpermilpd',
+     _mut_permil_var(lambda x, j, per: j - j % per + (x & 1))),
+    ('VPERMILPS (control vector) picks from lane 0', 'vpermilps',
+     _mut_permil_var(lambda x, j, per: x & 3)),
+    ('VPERMILPS imm8 takes its fields in reverse', 'vpermilps',
+     _mut_imm(lambda m: sum((m >> 2 * p & 3) << (6 - 2 * p)
+                            for p in range(4)))),
+    ('VPERMILPD imm8 uses bits 1:0 in every lane', 'vpermilpd',
+     _mut_imm(lambda m: (m & 3) * 0x55)),
+    ('VSHUFPS takes all four elements from SRC1', 'vshufps',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[1], i.ops[1], i.ops[3]))),
+    ('VSHUFPD uses imm8[1:0] in every lane', 'vshufpd',
+     _mut_imm(lambda m: (m & 3) * 0x55)),
+    ('VUNPCKHPS is VUNPCKLPS', 'vunpckhps',
+     _perm_as(mn=lambda i: 'vunpcklps')),
+    ('VUNPCKLPD takes SRC2 first', 'vunpcklpd',
+     _perm_as(ops=lambda i: (i.ops[0], i.ops[2], i.ops[1]))),
+    ('VINSERTI32X4 uses imm8[0] only', 'vinserti32x4',
+     _mut_imm(lambda m: m & 1)),
+    ('VINSERTF64X4 masks per dword', 'vinsertf64x4', _mut_insert_dwords),
+    ('VINSERTF32X4 reads memory only with an element active',
+     'vinsertf32x4', _mut_insert_suppress),
+    ('VEXTRACTI64X4 to a register keeps bits 511:256', 'vextracti64x4',
+     _mut_extract_keeps_upper),
+    ('VEXTRACTF32X4 stores the masked-off elements', 'vextractf32x4',
+     _mut_extract_store_unmasked),
+    ('VEXTRACTI32X4 stores suppress faults', 'vextracti32x4',
+     _mut_extract_store_suppress),
+    ('VPCOMPRESSD merging clears the rest', 'vpcompressd',
+     _perm_as(zero=lambda i: True)),
+    ('VCOMPRESSPS does not pack', 'vcompressps', _mut_unpacked),
+    ('VCOMPRESSPD to memory writes the whole vector', 'vcompresspd',
+     _mut_compress_whole_store),
+    ('VPEXPANDD does not unpack (a masked move)', 'vpexpandd',
+     _mut_expand_in_place),
+    ('VPEXPANDQ zero-masking merges', 'vpexpandq',
+     _perm_as(zero=lambda i: False)),
+    ('VEXPANDPS reads the whole memory operand', 'vexpandps',
+     _mut_expand_reads_all),
+] + TRUNC_MUTANTS
 
 
 def mutation_check(n):
@@ -3070,16 +4950,19 @@ def invariants(name, form, insn, st, out, r):
         k0[insn.mask] = 0
         a = model(insn, dataclasses.replace(st, k=k0))
         dst = ops[0]
-        if mn in ('vmovss', 'vmovsd'):
-            pass
+        if mn in ('vmovss', 'vmovsd') or mn in DOWN_ROWS:
+            pass                # (group trunc: trunc_down_invariants)
+        elif a.exc is not None and mn in NOFS:
+            pass                # trunc's dups: no fault suppression
         elif a.exc is not None:
-            # misaligned (#GP whatever the mask); a permute, which has no
-            # fault suppression, with its operand not in the page; an m128
-            # shift count that crosses into a guard page (#PF, E4NF)
+            # misaligned (#GP whatever the mask); a permute (groups shuf
+            # and perm), an insert or an extract store, which have no
+            # fault suppression, with its operand not in the page; an
+            # m128 shift count that crosses into a guard page (#PF, E4NF)
             if not (form.align > 1 and st.off % form.align) and not (
                     mn in forms_shuf.NOFS and a.exc == 'PF' and
                     (st.off < 0 or st.off + form.size > PAGE)) and \
-                    not count_m128(insn):
+                    not count_m128(insn) and not perm_nf_memory(insn):
                 bad.append(f'{name}: faults ({a.exc}) with no element '
                            'active')
         else:
@@ -3116,10 +4999,13 @@ def invariants(name, form, insn, st, out, r):
                            'gives another result')
     dst = ops[0]
     if out.exc is None and dst.kind == 'v' and dst.size > 16 and \
-            not re.search(r'x\d$', mn) and not mn.startswith('valign'):
+            not re.search(r'x\d$', mn) and not mn.startswith('valign') and \
+            PERM_ROWS.get(mn, (0, ''))[1] not in PERM_CROSS and \
+            mn not in DOWN_ROWS:
         # elementwise or within 128-bit lanes: the same at 128 bits is
         # the low 128 bits, with the same mask and operand (which then
-        # cannot fault either)
+        # cannot fault either); not the down-converts, whose destination
+        # is narrower than their source
         narrow = dataclasses.replace(insn, ops=tuple(
             dataclasses.replace(o, size=16) if o.kind == 'v' and
             o.size == dst.size else o for o in ops))
@@ -3168,6 +5054,10 @@ def invariants(name, form, insn, st, out, r):
         bad += shuf_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shift':
         bad += shift_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'perm':
+        bad += perm_invariants(name, insn, st, out)
+    if getattr(form, 'group', '') == 'trunc':
+        bad += trunc_invariants(name, insn, st, out)
     if out.exc is None and not (form.flags & STORE) and out.mem:
         bad.append(f'{name}: writes memory')
     if out.exc is None and form.flags & STORE and insn.mask is None and \

@@ -190,6 +190,30 @@ CASES = [
      '62 f1 7e 49 7f 90 f0 07 00 00', 'ok', 'ok', 'masked', 0xf),
     ('vmovdqu32 %zmm2,0x7f0(%rax){%k1}, k1=all (crosses into guard)',
      '62 f1 7e 49 7f 90 f0 07 00 00', 'pf', 'pf', 'masked', ALL),
+    # memory operand sizes at the end of the page (group trunc): VMOVDDUP
+    # reads m64 at 128 bits, a down-convert to memory writes VL/2, VL/4 or
+    # VL/8 bytes (fault suppression per element, E6), VMOVDDUP with every
+    # element masked off still faults (E5NF)
+    ('vmovddup 0x7f8(%rax),%xmm2 (m64, the last 8 bytes of scratch)',
+     '62 f1 ff 08 12 90 f8 07 00 00', 'ok', 'ok', 'trunc', 0),
+    ('vmovddup 0x7fc(%rax),%xmm2 (m64 crosses into guard)',
+     '62 f1 ff 08 12 90 fc 07 00 00', 'pf', 'pf', 'trunc', 0),
+    ('vmovddup 0x7e8(%rax),%ymm2{%k1}, k1=0 (crosses into guard; E5NF)',
+     '62 f1 ff 29 12 90 e8 07 00 00', 'pf', 'pf', 'trunc', 0),
+    ('vpmovqb %zmm2,0x7f8(%rax) (m64, the last 8 bytes of scratch)',
+     '62 f2 7e 48 32 90 f8 07 00 00', 'ok', 'ok', 'trunc', 0),
+    ('vpmovqb %zmm2,0x7fc(%rax){%k1}, k1=0xf (4 elements in scratch)',
+     '62 f2 7e 49 32 90 fc 07 00 00', 'ok', 'ok', 'trunc', 0xf),
+    ('vpmovqb %zmm2,0x7fc(%rax){%k1}, k1=0x10 (element 4 on guard)',
+     '62 f2 7e 49 32 90 fc 07 00 00', 'pf', 'pf', 'trunc', 0x10),
+    ('vmovhps 0x7f8(%rax),%xmm1,%xmm2 (m64, the last 8 bytes of scratch)',
+     '62 f1 74 08 16 90 f8 07 00 00', 'ok', 'ok', 'trunc', 0),
+    ('vmovlps %xmm2,0x7fc(%rax) (m64 crosses into guard)',
+     '62 f1 7c 08 13 90 fc 07 00 00', 'pf', 'pf', 'trunc', 0),
+    ('vextractps $0x3,%xmm2,0x7fc(%rax) (m32, the last 4 bytes)',
+     '62 f3 7d 08 17 90 fc 07 00 00 03', 'ok', 'ok', 'trunc', 0),
+    ('vinsertps $0x10,0x7fc(%rax),%xmm1,%xmm2 (m32, the last 4 bytes)',
+     '62 f3 75 08 21 90 fc 07 00 00 10', 'ok', 'ok', 'trunc', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
