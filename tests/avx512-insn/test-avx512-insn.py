@@ -137,10 +137,6 @@ PARTIAL_STORE = ('a store that faults on its second page has written its '
                  'first 8 bytes under QEMU; the host writes nothing '
                  '(docs/design-avx512-tcg.md section 6, item 4)')
 KNOWN_QEMU = {
-    'st_addps': 'SSE NaN propagation: QEMU returns the QNaN operand when '
-                'the other is an SNaN (float_2nan_prop_x87 for sse_status, '
-                'a TODO in target/i386/tcg/fpu_helper.c); the SDM (vol. 1, '
-                '4.8.3.5) returns the first source operand, quieted',
     'st_movups_st': PARTIAL_STORE,
     'st_movdqu_st': PARTIAL_STORE,
 }
