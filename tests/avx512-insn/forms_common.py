@@ -21,8 +21,11 @@ WIDTHS = [('x', 16), ('y', 32), ('z', 64)]
 # all its cases 'shuf' (459 forms) would add some 20 s to the test once
 # QEMU implements it, with half of them some 10 s; 'shift' (648 forms) a
 # quarter: measured once QEMU implemented it, some 5 s of digests, traces
-# and comparisons (2 s with a tenth, 10 s with half)
-CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4}
+# and comparisons (2 s with a tenth, 10 s with half); 'fp' (1602 forms) a
+# fifth: some 16 s once QEMU implements it (estimated from group int's
+# cost per case under QEMU and the model's per fp case), some 5 s on the
+# host now (its trace against the model, the self-check)
+CASE_DIVISOR = {'int': 10, 'cmp': 2, 'shuf': 2, 'shift': 4, 'fp': 5}
 
 
 def group_cases(group, cases):
@@ -45,8 +48,8 @@ class Form:
     """One instruction form.
 
     name: C identifier; group: 'move', 'kmask', 'masked', 'int', 'cmp',
-    'shuf', 'shift' or 'selftest'; asm: the template; enc: encoding of the
-    instruction under test in the legacy variant ('evex' or 'vex');
+    'shuf', 'shift', 'fp' or 'selftest'; asm: the template; enc: encoding
+    of the instruction under test in the legacy variant ('evex' or 'vex');
     feature: CPUID bits it needs (text).
     Memory forms: disp and scale (0: no index) of {M}; size and esize
     (bytes accessed, element size for masking); n: the disp8*N scale;

@@ -20,6 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forms_cmp  # noqa: E402
+import forms_fp  # noqa: E402
 import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
@@ -30,12 +31,13 @@ import forms_shift  # noqa: E402
 import ud_cases  # noqa: E402
 
 # diff.c's group_names, in this order (a new group goes at the end, after
-# selftest, so that the forms before it keep their GPR slots)
+# selftest, so that the forms before it keep their GPR slots); 'fp' is 8
+# ('perm', added at the same time elsewhere, is 9)
 GROUPS = ['move', 'kmask', 'masked', 'selftest', 'int', 'cmp', 'shuf',
-          'shift']
+          'shift', 'fp']
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS)
+         forms_shuf.FORMS + forms_shift.FORMS + forms_fp.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56
