@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Reference model of the AVX-512 harness forms of the groups 'move',
-'kmask', 'masked', 'int', 'cmp', 'shuf' and 'shift' (forms_*.py), written
-from the Intel SDM's operation sections, so that an emulator's results can
-be checked on a host without AVX-512.
+'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift' and 'fp' (forms_*.py),
+written from the Intel SDM's operation sections, so that an emulator's
+results can be checked on a host without AVX-512.
 
 Given the input state of one case as diff.c --trace prints it (the
 vector registers a form names, k0-k7, the GPR slots, RFLAGS, MXCSR and
 the bytes of the memory operand), model() computes the expected output
 state: vector and mask registers, GPR slots, RFLAGS, MXCSR, the bytes
 written to memory, or the exception (#UD, #GP, #PF) the case raises.
-What it follows (SDM vol. 2 and section 2.8 on EVEX):
+What it follows (SDM vol. 2 and section 2.8 on EVEX; for group fp vol. 1
+sections 4.8, 4.9, 10.2.3, 11.5 and 14.5):
   * a vector destination is written up to VL; bits VL..MAXVL-1 (512) are
     zeroed, even when every element is masked off;
   * merge masking keeps a masked-off element of the destination, zero
@@ -77,7 +78,41 @@ What it follows (SDM vol. 2 and section 2.8 on EVEX):
     count is read whatever the mask: a fault there is raised even with
     every element masked off (exception class E4NF, no fault
     suppression); the FV operands suppress faults like group int's.  No
-    RFLAGS or MXCSR change.
+    RFLAGS or MXCSR change;
+  * group fp: IEEE 754 binary32 (PS, SS) and binary64 (PD, SD) elements
+    as the SDM describes SSE/AVX arithmetic, every exception masked
+    (diff.c sets MXCSR[12:7]): an exception only sets its MXCSR flag
+    (flags are sticky).  Results are exact, then rounded once by
+    MXCSR.RC or by the instruction's {rn,rd,ru,rz}-sae (EVEX.b on a
+    register form), which like {sae} suppresses every exception: no flag
+    is set (DAZ and FTZ still apply).  DAZ makes a denormal source a zero
+    of its sign.  Tininess is detected after rounding (the result rounded
+    with an unbounded exponent is below the smallest normal); FTZ then
+    gives a zero of the result's sign with UE and PE, else the denormal
+    result sets UE and PE if inexact (no flag if exact).  Overflow gives
+    infinity or the largest finite number, as the rounding direction
+    says, with OE and PE.  DE marks a denormal source (DAZ off) unless the
+    element raises IE or ZE (--compare and diff.c's digests leave DE out:
+    QEMU does not emulate it).  An exact zero sum is +0, -0 when rounding
+    down, unless both addends are zeros of one sign.  NaNs (table 4-7):
+    the first source's NaN, else the second's, quieted; an SNaN signals
+    IE; an invalid operation (inf - inf, 0 * inf, 0 / 0, inf / inf, the
+    root of a number below -0) gives the QNaN indefinite (sign set) and
+    IE; x / 0 gives infinity and ZE.  VMIN/VMAX: SRC2 when either source
+    is a NaN (a QNaN too: IE; the NaN not quieted) or both are zeros,
+    else the smaller (larger), SRC2 when equal; a denormal DAZ turned into
+    a zero is returned as that zero (DAZ converts the sources before the
+    operation; checked on the host).  VCMP: the 32 predicates of imm8[4:0]
+    (true for which of >, <, =, unordered; whether a QNaN signals IE, an
+    SNaN always does) into a k register like group cmp.  The FMA rows
+    compute x*y + z with the product and/or z negated (FMSUB, FNMADD,
+    FNMSUB), rounded once; x, y, z are DEST, SRC3, SRC2 (132), SRC2,
+    DEST, SRC3 (213) and SRC2, SRC3, DEST (231), as the operation
+    sections multiply; a NaN result is x's, else y's, else z's, quieted
+    (table 14-17): inf * 0 + QNaN is the QNaN without IE.  The scalar
+    rows compute element 0 under mask bit 0 and take bits 127:32 (127:64)
+    from SRC1 (the FMA rows: DEST).  Masked-off elements raise no
+    exception and are not read from memory.
 Where the model had to choose (broadcast element read when any element it
 feeds is active, including the 16/32-byte VBROADCAST*X4; the memory
 operand of the compares with FALSE/TRUE read like the others), the choice
@@ -85,20 +120,21 @@ is marked "choice" below.
 
 Usage:
   model.py --self-check [N]        known answers and N random cases per
-                                   form of the seven groups (fewer for
-                                   int, cmp, shuf and shift), checking the
-                                   model against itself (independent
-                                   formulations, invariants), and that
-                                   deliberately broken models of the
-                                   groups int, cmp, shuf and shift
-                                   (MUTANTS)
-                                   fail that check
+                                   form of the eight groups (fewer for
+                                   int, cmp, shuf, shift and fp),
+                                   checking the model against itself
+                                   (independent formulations,
+                                   invariants), and that deliberately
+                                   broken models of the groups int,
+                                   cmp, shuf and shift (MUTANTS) fail
+                                   that check
   model.py --compare TRACE [FORM...]
                                    compare a diff.c --trace output with
                                    the model (all forms of the file, or
                                    those named)
 """
 import dataclasses
+import math
 import os
 import random
 import re
@@ -107,6 +143,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forms_cmp  # noqa: E402
+import forms_fp  # noqa: E402
 import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
@@ -115,10 +152,10 @@ import forms_shift  # noqa: E402
 import forms_shuf  # noqa: E402
 from forms_common import STORE  # noqa: E402
 
-GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'fp']
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
-         forms_shuf.FORMS + forms_shift.FORMS}
+         forms_shuf.FORMS + forms_shift.FORMS + forms_fp.FORMS}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -143,7 +180,8 @@ class ModelError(Exception):
 class Op:
     """One operand: kind 'v' (vector, n, size in bytes), 'k' (mask n),
     'm' (memory; bcst: elements of {1toN}, 0 if none), 'g' (GPR slot n,
-    size 4 or 8), 'i' (immediate n)."""
+    size 4 or 8), 'i' (immediate n), 'r' (EVEX.b on a register form:
+    n the rounding RN, RD, RU, RZ of {rn-sae} ... {rz-sae}, 4 {sae})."""
     kind: str
     n: int = 0
     size: int = 0
@@ -165,7 +203,8 @@ class Insn:
 
 
 OP_RE = re.compile(r'^(?:%([xyz])mm(\d+)|%k(\d)|(\{M\})(?:\{1to(\d+)\})?|'
-                   r'\{([AB])(_d)?\}|\$(\d+))((?:\{%k\d\})?)((?:\{z\})?)$')
+                   r'\{([AB])(_d)?\}|\$(\d+)|\{((?:r[nduz]-)?sae)\})'
+                   r'((?:\{%k\d\})?)((?:\{z\})?)$')
 
 
 def parse(form):
@@ -177,7 +216,7 @@ def parse(form):
         m = OP_RE.match(o)
         if not m:
             raise ModelError(f'{form.name}: operand {o!r}')
-        v, vn, kn, mem, bc, slot, d32, imm, km, z = m.groups()
+        v, vn, kn, mem, bc, slot, d32, imm, rnd, km, z = m.groups()
         if v:
             ops.append(Op('v', int(vn), {'x': 16, 'y': 32, 'z': 64}[v]))
         elif kn:
@@ -186,6 +225,8 @@ def parse(form):
             ops.append(Op('m', bcst=int(bc or 0)))
         elif slot:
             ops.append(Op('g', SLOTS.index(slot), 4 if d32 else 8))
+        elif rnd:
+            ops.append(Op('r', ROUNDING_OPS[rnd]))
         else:
             ops.append(Op('i', int(imm)))
         if km:
@@ -842,10 +883,368 @@ def sem_shift(c, es, op, var):
                        for j in range(nelem)], act)
 
 
+# Group fp: IEEE 754 binary32 (PS, SS) and binary64 (PD, SD) arithmetic
+# as the SDM describes it for SSE/AVX/AVX-512 (vol. 1 sections 4.8, 4.9,
+# 10.2.3, 11.5 and 14.5; vol. 2 operation sections and chapter 2 on
+# EVEX.b): MXCSR.RC (or the embedded rounding), DAZ, FTZ, every exception
+# masked (diff.c always sets MXCSR bits 7-12), so an exception only sets
+# its flag.  Values are taken apart into integers: a finite number is
+# (-1)^s * m * 2^e, results are computed exactly (the quotient and the
+# root to p + 2 bits and a sticky bit) and rounded once.
+MX_IE, MX_DE, MX_ZE, MX_OE, MX_UE, MX_PE = 0x1, 0x2, 0x4, 0x8, 0x10, 0x20
+MX_FLAGS = 0x3f
+MX_DAZ, MX_FTZ, MX_RC_SHIFT = 0x40, 0x8000, 13
+RN, RD, RU, RZ = range(4)           # MXCSR.RC, and EVEX.L'L with {er}
+ROUNDING_OPS = {'rn-sae': RN, 'rd-sae': RD, 'ru-sae': RU, 'rz-sae': RZ,
+                'sae': 4}           # Op('r', n): n 4 is {sae}
+ZERO, FIN, INF, QNAN, SNAN = range(5)
+
+
+class FpFormat:
+    """binary32 or binary64: es bytes, mbits fraction bits."""
+
+    def __init__(self, es, mbits, ebits):
+        self.es, self.mbits, self.p = es, mbits, mbits + 1
+        self.bias = (1 << (ebits - 1)) - 1
+        self.emin, self.emax = 1 - self.bias, self.bias
+        self.sign = 1 << (8 * es - 1)
+        self.expo = ((1 << ebits) - 1) << mbits
+        self.frac = (1 << mbits) - 1
+        self.quiet = 1 << (mbits - 1)
+        # the QNaN floating-point indefinite (default NaN): sign set
+        self.indefinite = self.sign | self.expo | self.quiet
+        self.maxfin = self.expo - 1
+
+
+BIN32, BIN64 = FpFormat(4, 23, 8), FpFormat(8, 52, 11)
+
+
+def fp_decode(f, bits, daz):
+    """(class, sign, m, e): ZERO, FIN (value m * 2^e), INF, QNAN, SNAN;
+    with daz a denormal is a zero of its sign."""
+    s = 1 if bits & f.sign else 0
+    ex, fr = (bits & f.expo) >> f.mbits, bits & f.frac
+    if bits & f.expo == f.expo:
+        if not fr:
+            return INF, s, 0, 0
+        return (QNAN if fr & f.quiet else SNAN), s, 0, 0
+    if ex == 0:
+        if not fr or daz:
+            return ZERO, s, 0, 0
+        return FIN, s, fr, f.emin - f.mbits
+    return FIN, s, fr | 1 << f.mbits, ex - f.bias - f.mbits
+
+
+def fp_denormal(f, bits):
+    return not bits & f.expo and bits & f.frac != 0
+
+
+def _rint(m, shift, sticky, rc, s):
+    """m * 2^-shift, plus a tail below m's last bit if sticky, rounded to
+    an integer by rc (the number's sign s): (integer, inexact)."""
+    if shift <= 0:
+        if sticky:
+            raise ModelError('a sticky tail without a guard bit')
+        return m << -shift, False
+    q = m >> shift
+    rem = m - (q << shift)
+    if not rem and not sticky:
+        return q, False
+    half = 1 << (shift - 1)
+    if rc == RN:
+        up = rem > half or (rem == half and (sticky or q & 1))
+    elif rc == RZ:
+        up = False
+    else:
+        up = (rc == RU) != bool(s)
+    return q + up, True
+
+
+def fp_round(f, s, m, e, sticky, rc, ftz):
+    """The number (-1)^s * (m + tail) * 2^e (m > 0; tail in (0, 1) if
+    sticky, then m has p + 2 bits at least) rounded to format f:
+    (bits, flags).  Tininess is detected after rounding (with an
+    unbounded exponent, SDM 4.9.1.5); a tiny result is flushed to zero
+    with UE and PE when FTZ is on, else rounded to the denormal grid and
+    flagged UE (and PE) if inexact.  Overflow gives infinity or the
+    largest finite number, as the rounding direction says, with OE and
+    PE."""
+    n = m.bit_length()
+    q, inexact = _rint(m, n - f.p, sticky, rc, s)
+    top = e + n - 1                     # exponent of the leading bit
+    if q >> f.p:                        # rounded up into a new bit
+        q >>= 1
+        top += 1
+    sbit = f.sign if s else 0
+    if top > f.emax:
+        inf = rc == RN or (rc == RU and not s) or (rc == RD and s)
+        return sbit | (f.expo if inf else f.maxfin), MX_OE | MX_PE
+    if top >= f.emin:
+        return (sbit | (top + f.bias) << f.mbits | (q & f.frac),
+                MX_PE if inexact else 0)
+    if ftz:
+        return sbit, MX_UE | MX_PE
+    q, inexact = _rint(m, f.emin - f.mbits - e, sticky, rc, s)
+    return sbit | q, MX_UE | MX_PE if inexact else 0
+
+
+def _fp_sum(f, terms, rc, ftz):
+    """Round the exact sum of terms [(sign, m, e)] (m = 0: a zero of that
+    sign).  Zeros of one sign sum to that zero; any other exact zero sum
+    is +0, or -0 when rounding down (IEEE 754 section 6.3)."""
+    nonzero = [t for t in terms if t[1]]
+    if not nonzero:
+        signs = {t[0] for t in terms}
+        s = signs.pop() if len(signs) == 1 else rc == RD
+        return (f.sign if s else 0), 0
+    e = min(t[2] for t in nonzero)
+    m = sum((-1 if t[0] else 1) * (t[1] << (t[2] - e)) for t in nonzero)
+    if m == 0:
+        return (f.sign if rc == RD else 0), 0
+    return fp_round(f, 1 if m < 0 else 0, abs(m), e, False, rc, ftz)
+
+
+def _fp_nan(f, raws, vals):
+    """SDM vol. 1 table 4-7 for SSE/AVX (and table 14-17 for FMA, in the
+    order x, y, z): the first operand that is a NaN, quieted."""
+    for r, v in zip(raws, vals):
+        if v[0] >= QNAN:
+            return r | f.quiet
+    return None
+
+
+def fp_arith(f, op, raws, rc, daz, ftz):
+    """One element of VADD/VSUB/VMUL/VDIV/VSQRT (op 'add' ...; raws: the
+    sources' bits in operand order) or of the FMA rows (op 'fmadd',
+    'fmsub', 'fnmadd', 'fnmsub'; raws x, y, z of x*y + z): (bits,
+    flags)."""
+    vals = [fp_decode(f, r, daz) for r in raws]
+    nan = _fp_nan(f, raws, vals)
+    if nan is not None:
+        return nan, MX_IE if any(v[0] == SNAN for v in vals) else 0
+    bits, flags = _fp_numbers(f, op, vals, rc, ftz)
+    # a denormal operand (DE, SDM 4.9.1.2) ranks below invalid and
+    # divide-by-zero (4.9.2): the host CPU reports it only without them
+    if not daz and not flags & (MX_IE | MX_ZE) and \
+            any(fp_denormal(f, r) for r in raws):
+        flags |= MX_DE
+    return bits, flags
+
+
+def _fp_numbers(f, op, vals, rc, ftz):
+    """fp_arith without NaN operands and DE."""
+    flags = 0
+    if op == 'sqrt':
+        (cls, s, m, e), = vals
+        if cls == ZERO:
+            return f.sign if s else 0, flags    # sqrt(-0) = -0
+        if s:
+            return f.indefinite, flags | MX_IE
+        if cls == INF:
+            return f.expo, flags
+        if e & 1:
+            m, e = m << 1, e - 1
+        k = f.p + 2
+        root = math.isqrt(m << 2 * k)
+        bits, fl = fp_round(f, 0, root, e // 2 - k,
+                            root * root != m << 2 * k, rc, ftz)
+        return bits, flags | fl
+    if op in ('add', 'sub'):
+        (ca, sa, ma, ea), (cb, sb, mb, eb) = vals
+        sb ^= op == 'sub'
+        if INF in (ca, cb):
+            if ca == cb and sa != sb:
+                return f.indefinite, flags | MX_IE
+            return (f.sign if (sa if ca == INF else sb) else 0) | f.expo, \
+                flags
+        bits, fl = _fp_sum(f, [(sa, ma, ea), (sb, mb, eb)], rc, ftz)
+        return bits, flags | fl
+    if op == 'mul':
+        (ca, sa, ma, ea), (cb, sb, mb, eb) = vals
+        sbit = f.sign if sa != sb else 0
+        if INF in (ca, cb):
+            if ZERO in (ca, cb):
+                return f.indefinite, flags | MX_IE
+            return sbit | f.expo, flags
+        if ZERO in (ca, cb):
+            return sbit, flags
+        bits, fl = fp_round(f, sa ^ sb, ma * mb, ea + eb, False, rc, ftz)
+        return bits, flags | fl
+    if op == 'div':
+        (ca, sa, ma, ea), (cb, sb, mb, eb) = vals
+        sbit = f.sign if sa != sb else 0
+        if ca == INF:
+            if cb == INF:
+                return f.indefinite, flags | MX_IE
+            return sbit | f.expo, flags
+        if cb == INF:
+            return sbit, flags
+        if cb == ZERO:
+            if ca == ZERO:
+                return f.indefinite, flags | MX_IE
+            return sbit | f.expo, flags | MX_ZE
+        if ca == ZERO:
+            return sbit, flags
+        k = max(0, f.p + 2 - ma.bit_length() + mb.bit_length())
+        q, rem = divmod(ma << k, mb)
+        bits, fl = fp_round(f, sa ^ sb, q, ea - eb - k, rem != 0, rc, ftz)
+        return bits, flags | fl
+    # the FMA rows: x*y + z with the product and/or z negated
+    (cx, sx, mx, ex), (cy, sy, my, ey), (cz, sz, mz, ez) = vals
+    ps = sx ^ sy ^ (op in ('fnmadd', 'fnmsub'))
+    sz ^= op in ('fmsub', 'fnmsub')
+    if INF in (cx, cy):
+        if ZERO in (cx, cy) or (cz == INF and sz != ps):
+            return f.indefinite, flags | MX_IE
+        return (f.sign if ps else 0) | f.expo, flags
+    if cz == INF:
+        return (f.sign if sz else 0) | f.expo, flags
+    bits, fl = _fp_sum(f, [(ps, mx * my, ex + ey), (sz, mz, ez)], rc, ftz)
+    return bits, flags | fl
+
+
+def fp_cmp3(a, b):
+    """-1, 0 or 1 as a (decoded, not a NaN) is below, equal to or above
+    b; zeros are equal whatever their signs."""
+    fins = [v[3] for v in (a, b) if v[0] == FIN]
+    base = min(fins) if fins else 0
+
+    def num(v):
+        cls, s, m, e = v
+        if cls == INF:
+            return -math.inf if s else math.inf
+        x = m << (e - base) if cls == FIN else 0
+        return -x if s else x
+    x, y = num(a), num(b)
+    return (x > y) - (x < y)
+
+
+def fp_minmax(f, op, raws, daz):
+    """One element of VMIN/VMAX (SDM operation MIN(SRC1, SRC2), MAX):
+    SRC2 if either is a NaN, quiet or signalling (IE; the NaN is
+    returned as it is, not quieted), or both are zeros; else SRC1 if it
+    is below (above) SRC2, else SRC2.  DAZ applies first: a denormal it
+    turns into a zero is returned as that zero (when SRC1 is a NaN
+    too)."""
+    vals = [fp_decode(f, r, daz) for r in raws]
+    out = [r & f.sign if v[0] == ZERO else r for r, v in zip(raws, vals)]
+    if any(v[0] >= QNAN for v in vals):
+        return out[1], MX_IE
+    flags = MX_DE if not daz and any(fp_denormal(f, r) for r in raws) \
+        else 0
+    if vals[0][0] == ZERO and vals[1][0] == ZERO:
+        return out[1], flags
+    o = fp_cmp3(*vals)
+    return out[0] if (o < 0 if op == 'min' else o > 0) else out[1], flags
+
+
+# VCMPPS/PD/SS/SD: imm8[4:0] (SDM vol. 2, VCMPPS, table "Comparison
+# Predicate for VCMPPS and VCMPPD Instructions"): name, the outcomes of
+# SRC1 ? SRC2 that make it true (G greater, L less, E equal, U
+# unordered) and whether a QNaN operand signals IE (an SNaN always does)
+FP_PRED = [
+    ('EQ_OQ', 'E', 0), ('LT_OS', 'L', 1), ('LE_OS', 'LE', 1),
+    ('UNORD_Q', 'U', 0), ('NEQ_UQ', 'GLU', 0), ('NLT_US', 'GEU', 1),
+    ('NLE_US', 'GU', 1), ('ORD_Q', 'GLE', 0), ('EQ_UQ', 'EU', 0),
+    ('NGE_US', 'LU', 1), ('NGT_US', 'LEU', 1), ('FALSE_OQ', '', 0),
+    ('NEQ_OQ', 'GL', 0), ('GE_OS', 'GE', 1), ('GT_OS', 'G', 1),
+    ('TRUE_UQ', 'GLEU', 0), ('EQ_OS', 'E', 1), ('LT_OQ', 'L', 0),
+    ('LE_OQ', 'LE', 0), ('UNORD_S', 'U', 1), ('NEQ_US', 'GLU', 1),
+    ('NLT_UQ', 'GEU', 0), ('NLE_UQ', 'GU', 0), ('ORD_S', 'GLE', 1),
+    ('EQ_US', 'EU', 1), ('NGE_UQ', 'LU', 0), ('NGT_UQ', 'LEU', 0),
+    ('FALSE_OS', '', 1), ('NEQ_OS', 'GL', 1), ('GE_OQ', 'GE', 0),
+    ('GT_OQ', 'G', 0), ('TRUE_US', 'GLEU', 1),
+]
+
+
+def fp_compare(f, imm, raws, daz):
+    """One element of VCMP: (result, flags)."""
+    _, holds, signalling = FP_PRED[imm & 0x1f]
+    vals = [fp_decode(f, r, daz) for r in raws]
+    if any(v[0] >= QNAN for v in vals):
+        snan = any(v[0] == SNAN for v in vals)
+        return 'U' in holds, MX_IE if snan or signalling else 0
+    flags = MX_DE if not daz and any(fp_denormal(f, r) for r in raws) \
+        else 0
+    return 'LEG'[fp_cmp3(*vals) + 1] in holds, flags
+
+
+# per mnemonic: format, scalar, kind ('arith', 'cmp', 'fma'), operation
+# ('add', ..., 'sqrt', 'cmp', 'fmadd', ...) and the FMA order
+FP_ROWS = {}
+for _mn, (_es, _scalar, _kind) in forms_fp.ROWS.items():
+    FP_ROWS[_mn] = (BIN32 if _es == 4 else BIN64, _scalar, _kind,
+                    _mn[1:-5] if _kind == 'fma' else _mn[1:-2],
+                    _mn[-5:-2] if _kind == 'fma' else None)
+# The FMA rows' x, y, z (of x*y + z) as indices into (DEST, SRC2, SRC3),
+# from the operation sections: 132 is DEST*SRC3 + SRC2, 213 SRC2*DEST +
+# SRC3, 231 SRC2*SRC3 + DEST
+FMA_ORDER = {'132': (0, 2, 1), '213': (1, 0, 2), '231': (1, 2, 0)}
+
+
+def fp_env(c):
+    """(rounding, exceptions suppressed, DAZ, FTZ) of an instruction:
+    {er} gives the rounding and, like {sae}, suppresses every exception
+    (no MXCSR flag is set); MXCSR.RC otherwise."""
+    mx = c.st.mxcsr
+    r = next((o.n for o in c.i.ops if o.kind == 'r'), None)
+    rc = mx >> MX_RC_SHIFT & 3 if r in (None, 4) else r
+    return rc, r is not None, bool(mx & MX_DAZ), bool(mx & MX_FTZ)
+
+
+def sem_fp(c, f, scalar, kind, op, order):
+    """Group fp: per active element the operation of fp_arith,
+    fp_minmax or fp_compare; MXCSR gains the flags of the active elements
+    (none with {er} or {sae}).  Packed rows write as sem_int does; VCMP
+    writes bit j of a k register (0 where masked off, KL..63 0); the
+    scalar rows compute element 0 (masked by bit 0), take bits 127:32
+    (127:64) from SRC1 (the FMA rows: DEST) and zero 511:128."""
+    ops = [o for o in c.i.ops if o.kind in 'vmk']
+    imm = next((o.n for o in c.i.ops if o.kind == 'i'), 0)
+    rc, sae, daz, ftz = fp_env(c)
+    dst, srcs = ops[0], ops[1:]
+    es = f.es
+    n = 1 if scalar else (srcs[0] if kind == 'cmp' else dst).size // es
+    act = c.active(n)
+    regs = [dst] + srcs if kind == 'fma' else srcs
+    cols = [c.velems(o, es, n, act) for o in regs]
+    flags, res = 0, []
+    for j in range(n):
+        if not act[j]:
+            res.append(None)
+            continue
+        raws = [col[j] for col in cols]
+        if kind == 'cmp':
+            v, fl = fp_compare(f, imm, raws, daz)
+        elif op in ('min', 'max'):
+            v, fl = fp_minmax(f, op, raws, daz)
+        elif kind == 'fma':
+            v, fl = fp_arith(f, op, [raws[i] for i in FMA_ORDER[order]], rc,
+                             daz, ftz)
+        else:           # VSQRTSS/SD: the root of SRC2
+            v, fl = fp_arith(f, op, raws[-1:] if op == 'sqrt' else raws,
+                             rc, daz, ftz)
+        res.append(v)
+        flags |= fl
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | flags
+    if kind == 'cmp':
+        c.out.k[dst.n] = sum(1 << j for j in range(n) if res[j])
+    elif not scalar:
+        c.vwrite(dst, es, res, act)
+    else:
+        src1 = c.z(dst.n if kind == 'fma' else srcs[0].n)
+        low = res[0] if act[0] else 0 if c.i.zero else \
+            elem(c.z(dst.n), es, 0)
+        c.out.z[dst.n] = src1 & ((1 << 128) - 1) & ~emask(es) | low
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
+    if mn in FP_ROWS:
+        return sem_fp(c, *FP_ROWS[mn])
     if mn in INT_ROWS:
         return sem_int(c, *INT_ROWS[mn])
     if mn in CMP_ROWS:
@@ -1181,6 +1580,176 @@ def rand_shift_lane(r, first=False):
     return r.getrandbits(64)
 
 
+# group fp: special values (typed anew, in the spirit of diff.c's pools)
+FP_SPECIAL = {
+    4: [0, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
+        0x7fd00001, 0xffffffff, 0x7f800001, 0xff800002, 0x7fbfffff,
+        0xffa5a5a5, 1, 0x80000001, 0x007fffff, 0x807ffffe, 0x00400000,
+        0x00800000, 0x80800000, 0x00800001, 0x7f7fffff, 0xff7fffff,
+        0x3f800000, 0xbf800000, 0x3f800001, 0x3f7fffff, 0x40000000,
+        0x3f000000, 0x33800000, 0x34000000],
+    8: [0, 1 << 63, 0x7ff0 << 48, 0xfff0 << 48, 0x7ff8 << 48,
+        0xfff8 << 48, 0x7ff8_0000_dead_beef, ONES64,
+        0x7ff0_0000_0000_0001, 0xfff4 << 48, 0x7ff7_ffff_ffff_ffff, 1,
+        (1 << 63) | 1, (1 << 52) - 1, 1 << 51, 1 << 52, (1 << 63) | 1 << 52,
+        (1 << 52) | 1, 0x7fef_ffff_ffff_ffff, 0xffef_ffff_ffff_ffff,
+        0x3ff0 << 48, 0xbff0 << 48, (0x3ff0 << 48) | 1,
+        0x3fef_ffff_ffff_ffff, 0x4000 << 48, 0x3fe0 << 48, 0x3ca0 << 48,
+        0x3cb0 << 48],
+}
+
+
+def fp_lanes(r, f):
+    """Group fp: a function giving lanes of elements of format f from a
+    palette of four values drawn now (equal elements, negations, values
+    one ulp away, rounded products and quotients that put a product near
+    the underflow or overflow threshold; in a quarter of the cases four
+    special values), or new values: special ones, values of moderate
+    exponent, near the thresholds, small integers and halves, random
+    bits."""
+    width = 8 * f.es
+
+    def value():
+        kind = r.randrange(8)
+        if kind < 3:
+            return r.choice(FP_SPECIAL[f.es])
+        sign = r.getrandbits(1) << (width - 1)
+        frac = r.getrandbits(f.mbits)
+        if kind < 5:
+            e = f.bias - 6 + r.randrange(13)
+            if r.randrange(2):
+                frac &= ~((1 << (f.mbits - r.randrange(6))) - 1)
+        elif kind == 5:
+            e = r.choice([0, 1 + r.randrange(f.p + 2),
+                          2 * f.bias - r.randrange(f.p + 2)])
+        elif kind == 6:         # exact in either format
+            x = r.randrange(-8, 9) / r.choice([1, 2])
+            return int.from_bytes(struct.pack('<f' if f.es == 4 else '<d',
+                                              x), 'little')
+        else:
+            return r.getrandbits(width)
+        return sign | e << f.mbits | frac
+
+    def rn(op, a, b):
+        return fp_arith(f, op, [a, b], RN, False, False)[0]
+
+    pal = []
+    special = r.randrange(4) == 0       # a palette of special values only
+    for _ in range(4):
+        p = r.choice(pal) if pal else 0
+        kind = -1 if special else r.randrange(8) if pal else 0
+        if kind == -1:
+            v = r.choice(FP_SPECIAL[f.es])
+        elif kind == 2:
+            v = p ^ f.sign
+        elif kind == 3:
+            v = (p + r.choice([1, -1])) & ((1 << width) - 1)
+        elif kind in (4, 5):
+            v = rn('mul', p, r.choice(pal)) ^ r.choice([0, f.sign])
+        elif kind == 6:
+            v = rn('mul', p, r.choice([0x40000000, 0x3f000000]) if f.es == 4
+                   else r.choice([0x4000 << 48, 0x3fe0 << 48]))
+        elif kind == 7:
+            v = rn('div', r.choice([f.maxfin, 1 << f.mbits]), p)
+        else:
+            v = value()
+        pal.append(v)
+
+    def element():
+        kind = r.randrange(8)
+        return value() if kind == 0 else r.getrandbits(width) \
+            if kind == 1 else r.choice(pal)
+
+    def lane(_):
+        if f.es == 8:
+            return element()
+        return element() | element() << 32
+    return lane
+
+
+def fp_partners(r, insn, st):
+    """Group fp: in half the elements (three quarters of the scalar
+    rows' element 0), make source elements of the case st (registers and
+    the memory operand's bytes) partners: equal, negated, one ulp apart,
+    half an ulp of the other (a tie when added), a pair whose product is
+    near the underflow or overflow threshold (both of full precision), a
+    denormal and a power of two, infinity and zero; the FMA rows: z the
+    rounded product x*y or its negation (cancellation), or inf * 0 + a
+    NaN or another special z."""
+    f, scalar, kind, _, order = FP_ROWS[insn.mn]
+    es, width = f.es, 8 * f.es
+    srcs = []
+    for o in insn.ops[0 if kind == 'fma' else 1:]:
+        if o.kind in 'vm' and o not in srcs:
+            srcs.append(o)
+    if len(srcs) < 2:
+        return
+    if kind == 'fma' and len(srcs) == 3:
+        srcs = [srcs[i] for i in FMA_ORDER[order]]      # x, y, z
+    mem, base = bytearray(st.mem), max(st.off, 0)
+
+    def where(o, j):
+        """The element's offset in st.mem, or None if it is not there."""
+        at = st.off + (0 if o.bcst else es * j) - base
+        return at if 0 <= at and at + es <= len(mem) else None
+
+    def get(o, j):
+        if o.kind == 'v':
+            return elem(st.z[o.n], es, j)
+        at = where(o, j)
+        return None if at is None else \
+            int.from_bytes(mem[at:at + es], 'little')
+
+    def put(o, j, v):
+        if o.kind == 'v':
+            st.z[o.n] = st.z[o.n] & ~(emask(es) << 8 * es * j) | \
+                v << 8 * es * j
+        elif where(o, j) is not None:
+            mem[where(o, j):where(o, j) + es] = v.to_bytes(es, 'little')
+
+    for j in range(1 if scalar else 64 // es):
+        if r.randrange(4) >= (3 if scalar else 2):
+            continue
+        a, b = r.sample(srcs[:2], 2)
+        x = get(a, j)
+        how = r.randrange(10)
+        new = []
+        if how < 3 and x is not None:
+            new = [(b, [x, x ^ f.sign, (x + r.choice([1, -1])) &
+                        ((1 << width) - 1)][how])]
+        elif how == 7 and x is not None and \
+                (x & f.expo) >> f.mbits > f.p:
+            new = [(b, r.choice([0, f.sign]) |
+                    (x & f.expo) - (f.p << f.mbits))]
+        elif how in (3, 8):
+            t, e = r.choice([(f.maxfin, f.emax), (1 << f.mbits, f.emin)])
+            x = r.getrandbits(1) << (width - 1) | \
+                (e // 2 + r.randrange(-3, 4) + f.bias) << f.mbits | \
+                r.getrandbits(f.mbits)
+            new = [(a, x), (b, fp_arith(f, 'div', [t, x], r.randrange(4),
+                                        False, False)[0])]
+        elif how in (4, 9):
+            new = [(a, r.getrandbits(1) << (width - 1) |
+                    r.getrandbits(f.mbits)),
+                   (b, r.getrandbits(1) << (width - 1) |
+                    (f.bias + r.randrange(-2, 3)) << f.mbits)]
+        elif how == 5 and len(srcs) == 3:
+            xy = [get(o, j) for o in srcs[:2]]
+            if None not in xy:
+                p = fp_arith(f, 'mul', xy, r.randrange(4), False, False)[0]
+                new = [(srcs[2], p ^ r.choice([0, f.sign]))]
+        elif how == 6:
+            new = [(a, f.expo | r.choice([0, f.sign])),
+                   (b, r.choice([0, f.sign]))]
+            if len(srcs) == 3:
+                new.append((srcs[2], r.choice(
+                    [f.indefinite, f.expo | f.quiet | 5,
+                     r.choice(FP_SPECIAL[es])])))
+        for o, v in new:
+            put(o, j, v)
+    st.mem = bytes(mem)
+
+
 def rand_mask(r):
     kind = r.randrange(7)
     if kind == 0:
@@ -1199,8 +1768,10 @@ def rand_state(r, insn, form, place=None):
     the page, across either edge or in a guard page; scratch is 0."""
     z = {}
     group = getattr(form, 'group', '')
-    one = cmp_lanes(r) if group == 'cmp' else {
-        'int': rand_int_lane, 'shuf': rand_shuf_lane}.get(group, rand_lane)
+    one = cmp_lanes(r) if group == 'cmp' else \
+        fp_lanes(r, FP_ROWS[insn.mn][0]) if group == 'fp' else {
+            'int': rand_int_lane,
+            'shuf': rand_shuf_lane}.get(group, rand_lane)
 
     def lane(i):
         """Lane i of a register or of the memory operand (group shift: in
@@ -1213,6 +1784,10 @@ def rand_state(r, insn, form, place=None):
                gpr=[r.getrandbits(64) for _ in range(4)],
                flags=(r.getrandbits(12) & FLAGS_OUT) | 2,
                mxcsr=0x1f80 | r.randrange(4) << 13)
+    if group == 'fp':
+        # DAZ, FTZ, and now and then sticky flags set already
+        st.mxcsr |= r.choice([0, 0, MX_DAZ]) | r.choice([0, 0, MX_FTZ]) | \
+            (r.getrandbits(6) if r.randrange(4) == 0 else 0)
     if form.size:
         size, es = form.size, form.esize
         place = place or r.choice(['in', 'in', 'hi', 'lo', 'guard'])
@@ -1229,10 +1804,10 @@ def rand_state(r, insn, form, place=None):
         st.off = off
         lo, hi = max(off, 0), min(off + size, PAGE)
         st.mem = bytes(r.getrandbits(8) for _ in range(max(hi - lo, 0)))
-        if group in ('int', 'cmp', 'shuf', 'shift'):
-            # boundary values (cmp: the palette; shuf: sign boundaries and
-            # minterm patterns; shift: counts) in whole qwords from the
-            # operand's start
+        if group in ('int', 'cmp', 'shuf', 'shift', 'fp'):
+            # boundary values (cmp, fp: the palette; shuf: sign
+            # boundaries and minterm patterns; shift: counts) in whole
+            # qwords from the operand's start
             whole = b''.join(lane(i).to_bytes(8, 'little')
                              for i in range((size + 7) // 8))
             st.mem = whole[lo - off:hi - off]
@@ -1240,6 +1815,8 @@ def rand_state(r, insn, form, place=None):
         st.gpr[2] = (off - insn.disp - (st.gpr[3] - (1 << 64) if
                                         st.gpr[3] >> 63 else st.gpr[3]) *
                      insn.scale) & ONES64
+    if group == 'fp':
+        fp_partners(r, insn, st)
     return st
 
 
@@ -2558,8 +3135,9 @@ class _Adhoc:
 
 
 # groups int, cmp, shuf and shift have many forms of few kinds: a quarter
-# of the cases per form
-SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4}
+# of the cases per form; group fp (1602 forms): an eighth
+SELF_CHECK_DIVISOR = {'int': 4, 'cmp': 4, 'shuf': 4, 'shift': 4,
+                      'fp': 8}
 
 
 def self_check(n):
@@ -3070,8 +3648,8 @@ def invariants(name, form, insn, st, out, r):
         k0[insn.mask] = 0
         a = model(insn, dataclasses.replace(st, k=k0))
         dst = ops[0]
-        if mn in ('vmovss', 'vmovsd'):
-            pass
+        if mn in ('vmovss', 'vmovsd') or FP_ROWS.get(mn, (0, 0))[1]:
+            pass        # scalar: bits 127:32 (127:64) from SRC1
         elif a.exc is not None:
             # misaligned (#GP whatever the mask); a permute, which has no
             # fault suppression, with its operand not in the page; an m128
@@ -3156,7 +3734,9 @@ def invariants(name, form, insn, st, out, r):
     if out.exc is None and mn not in ('kortestb', 'kortestw', 'kortestd',
                                       'kortestq', 'ktestb', 'ktestw',
                                       'ktestd', 'ktestq'):
-        if out.flags != st.flags or out.mxcsr != st.mxcsr:
+        # group fp sets MXCSR flags (fp_invariants checks them)
+        if out.flags != st.flags or (out.mxcsr != st.mxcsr and
+                                     mn not in FP_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
