@@ -3,10 +3,10 @@
 
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
 Debian unstable: every form of forms_move.py, forms_kmask.py,
-forms_masked.py, forms_int.py, forms_cmp.py, forms_shuf.py and
-forms_shift.py (and forms_selftest.py, which needs no AVX-512) in a legacy
-variant (memory base/index and GPR operands in R8-R15) and an APX variant
-(R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
+forms_masked.py, forms_int.py, forms_cmp.py, forms_shuf.py, forms_shift.py
+and forms_fp.py (and forms_selftest.py, which needs no AVX-512) in a
+legacy variant (memory base/index and GPR operands in R8-R15) and an APX
+variant (R16-R31: EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
      62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
      are set exactly for R16-R31, and the displacement is disp8 when
@@ -55,25 +55,29 @@ from forms_common import (ALIGNED, AT_END, CASE_DIVISOR,  # noqa: E402
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
 GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
-ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
+              'fp']
 # per form; diff.c runs a tenth of these of group int's forms, half of
-# those of the groups cmp and shuf, a quarter of group shift's
-# (forms_common.CASE_DIVISOR)
+# those of the groups cmp and shuf, a quarter of group shift's, a fifth of
+# group fp's (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
 # of every case of these groups' forms, on any host, for the forms that
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
-MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift']
+MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
+                'fp']
 MODEL_CASES = 100
 # The groups implemented in part (or, an empty set, not yet) under TCG,
 # each with the mnemonics that are, as GNU as spells them ('vpsubd',
 # 'vpandq', ...): model_implemented() accepts those groups' forms of these
 # mnemonics only.  Add rows as they land; a group whose every row is
-# implemented may leave this table.  Empty: the queue implements every row
-# of the groups above (cmp, shuf and shift since topic 6 has 21 patches).
-IMPLEMENTED = {}
+# implemented may leave this table.  The queue implements every row of the
+# groups cmp, shuf and shift (since topic 6 has 21 patches), none of fp.
+IMPLEMENTED = {
+    'fp': set(),
+}
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
 # form under TCG yet
@@ -84,7 +88,7 @@ def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
     masking and broadcast (step 4) but the forms NOT_YET names, and of
-    the groups of IMPLEMENTED (none at present) the mnemonics it lists."""
+    the groups of IMPLEMENTED (fp) the mnemonics it lists."""
     del variant  # both variants run the same rows
     if form.group in IMPLEMENTED:
         return M.parse(form).mn in IMPLEMENTED[form.group]
@@ -542,7 +546,7 @@ T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
         'invariants, and the known answers; each of the '
         f'{len(M.MUTANTS)} deliberately broken models of the groups int, '
-        'cmp, shuf and shift fails that check' +
+        'cmp, shuf, shift and fp fails that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
