@@ -4,10 +4,10 @@
 tests/avx512-insn/build.sh builds avx512-insn-diff with GNU as 2.47 from
 Debian unstable: every form of forms_move.py, forms_kmask.py,
 forms_masked.py, forms_int.py, forms_cmp.py, forms_shuf.py,
-forms_shift.py, forms_perm.py and forms_trunc.py (and forms_selftest.py,
-which needs no AVX-512) in a legacy variant (memory base/index and GPR
-operands in R8-R15) and an APX variant (R16-R31: EVEX.B4/X4, APX's EVEX
-KMOV, REX2).  This test
+forms_shift.py, forms_fp.py, forms_perm.py and forms_trunc.py (and
+forms_selftest.py, which needs no AVX-512) in a legacy variant (memory
+base/index and GPR operands in R8-R15) and an APX variant (R16-R31:
+EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   1. checks the encodings with objdump (the oracle): every EVEX form is
      62-encoded, K-instructions are VEX unless they name an EGPR, B4/X4
      are set exactly for R16-R31, and the displacement is disp8 when
@@ -58,10 +58,10 @@ from forms_common import (ALIGNED, AT_END, CASE_DIVISOR,  # noqa: E402
 GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
           'perm', 'trunc']
 ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
-              'perm', 'trunc']
+              'fp', 'perm', 'trunc']
 # per form; diff.c runs a tenth of these of group int's forms, half of
 # those of the groups cmp, shuf, perm and trunc, a quarter of group
-# shift's (forms_common.CASE_DIVISOR)
+# shift's, a fifth of group fp's (forms_common.CASE_DIVISOR)
 CASES = 300
 SEED = '0x5eed'
 # The reference model (model.py, the SDM's semantics) checks QEMU's result
@@ -69,18 +69,18 @@ SEED = '0x5eed'
 # model_implemented() accepts; the others are counted as skipped.  Widen
 # both as the steps of docs/design-avx512-tcg.md land.
 MODEL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
-                'perm', 'trunc']
+                'fp', 'perm', 'trunc']
 MODEL_CASES = 100
 # The groups implemented in part (or, an empty set, not yet) under TCG,
 # each with the mnemonics that are, as GNU as spells them ('vpsubd',
 # 'vpandq', ...): model_implemented() accepts those groups' forms of these
 # mnemonics only.  Add rows as they land; a group whose every row is
 # implemented may leave this table.  The queue implements every row of
-# the groups cmp, shuf and shift (since topic 6 has 21 patches) and perm
-# (since it has 24), and of group trunc the 15 down-converts (since it has
-# 25); trunc's VMOVDDUP/SLDUP/SHDUP, VMOVH/LPS/PD, VMOVHLPS/LHPS,
-# VEXTRACTPS and VINSERTPS raise #UD under TCG so far.
-IMPLEMENTED = {}
+# the groups cmp, shuf and shift (since topic 6 has 21 patches), perm
+# (since it has 24) and trunc (since it has 26), none of fp.
+IMPLEMENTED = {
+    'fp': set(),
+}
 
 # Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
 # form under TCG yet
@@ -91,7 +91,7 @@ def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
     masking and broadcast (step 4) but the forms NOT_YET names, and of
-    the groups of IMPLEMENTED (trunc) the mnemonics it lists."""
+    the groups of IMPLEMENTED (fp) the mnemonics it lists."""
     del variant  # both variants run the same rows
     if form.group in IMPLEMENTED:
         return M.parse(form).mn in IMPLEMENTED[form.group]
@@ -562,7 +562,7 @@ T.check(not fails, f'model.py --self-check: {ncases} random cases of '
         f'{len(M.FORMS)} forms against independent formulations and '
         'invariants, and the known answers; each of the '
         f'{len(M.MUTANTS)} deliberately broken models of the groups int, '
-        'cmp, shuf, shift, perm and trunc fails that check' +
+        'cmp, shuf, shift, fp, perm and trunc fails that check' +
         ('\n' + '\n'.join(fails[:20]) if fails else ''))
 in_groups = [f for f in M.FORMS.values() if f.group in MODEL_GROUPS]
 checked = [f for f in in_groups if model_implemented(f)]
