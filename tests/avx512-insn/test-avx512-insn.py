@@ -77,25 +77,36 @@ MODEL_CASES = 100
 # mnemonics only.  Add rows as they land; a group whose every row is
 # implemented may leave this table.  The queue implements every row of
 # the groups cmp, shuf and shift (since topic 6 has 21 patches), perm
-# (since it has 24) and trunc (since it has 26), none of fp.
+# (since it has 24) and trunc (since it has 26); of group fp (since it has
+# 27) the packed VADD/VSUB/VMUL/VDIV/VMIN/VMAX PS/PD without embedded
+# rounding or {sae} (NOT_YET), of which VADD, VSUB, VMUL and VDIV are
+# held back (HELD_BACK: QEMU's NaN propagation).  fp's scalar rows, VSQRT,
+# the compares, the FMA rows and the {er}/{sae} forms raise #UD under TCG.
 IMPLEMENTED = {
-    'fp': set(),
+    'fp': {'vminps', 'vminpd', 'vmaxps', 'vmaxpd'},
 }
 
-# Name prefixes of the forms, in MODEL_GROUPS, whose rows have no EVEX
-# form under TCG yet
-NOT_YET = ()
+# Patterns (re.match: from the start of a form's name; a plain prefix is
+# one too) of the forms, in MODEL_GROUPS, that TCG does not implement yet
+# although their row (in IMPLEMENTED: their mnemonic) is: the embedded
+# rounding and {sae} forms (EVEX.b on a register form; forms_fp.py names
+# them MNEMONIC_er{n,d,u,z} and MNEMONIC_sae, then the mask) of group fp's
+# packed rows.
+NOT_YET = (r'v(add|sub|mul|div|min|max)p[sd]_(er[nduz]|sae)',)
 
 
 def model_implemented(form, variant='legacy'):
     """Implemented under TCG so far: the moves (step 2), the
     K-instructions (step 3, with APX's EVEX KMOVs in the APX variants),
-    masking and broadcast (step 4) but the forms NOT_YET names, and of
-    the groups of IMPLEMENTED (fp) the mnemonics it lists."""
+    masking and broadcast (step 4) and the other groups of MODEL_GROUPS,
+    of those in IMPLEMENTED (fp) only the mnemonics it lists; never the
+    forms NOT_YET names."""
     del variant  # both variants run the same rows
+    if any(re.match(p, form.name) for p in NOT_YET):
+        return False
     if form.group in IMPLEMENTED:
         return M.parse(form).mn in IMPLEMENTED[form.group]
-    return not form.name.startswith(NOT_YET)
+    return True
 
 
 USER = os.path.join(BUILD, 'qemu-x86_64')
@@ -153,6 +164,20 @@ PARTIAL_MIN = 16
 KNOWN_QEMU.update({f.name: PARTIAL_STORE for f in M.FORMS.values()
                    if f.flags & STORE and f.memory and f.align == 1 and
                    not f.flags & MASKED and f.size >= PARTIAL_MIN})
+# Mnemonics that TCG implements but that stay out of IMPLEMENTED, per
+# group, with the difference from the SDM that keeps them out.
+NAN_PROP = ('NaN propagation: of two NaN sources QEMU returns the one '
+            'the x87 rules pick (float_2nan_prop_x87 for sse_status, a TODO '
+            'in target/i386/tcg/fpu_helper.c: the QNaN of a QNaN and an '
+            'SNaN, else the larger significand, of equal ones the '
+            'positive), quieted; the SDM (vol. 1, table 4-7) the first '
+            'source operand, quieted.  The EVEX packed rows compute with '
+            'sse_status too (see st_addps); VMIN/VMAX, which return SRC2 '
+            'for a NaN, propagate none')
+HELD_BACK = {
+    'fp': dict.fromkeys(('vaddps', 'vaddpd', 'vsubps', 'vsubpd', 'vmulps',
+                         'vmulpd', 'vdivps', 'vdivpd'), NAN_PROP),
+}
 # The same for the model check: per case, a classifier of the difference
 # and why it is left out (counted and listed, not failed).
 MODEL_KNOWN_QEMU = {
@@ -369,6 +394,12 @@ for name, why in KNOWN_QEMU.items():
     T.log(f'  form {name}: {why}')
 for what, why in ud_cases.QEMU_GAPS.items():
     T.log(f'  raw case {what}: {why}')
+T.log('implemented under TCG, but held back from IMPLEMENTED (their forms '
+      'are not checked against the model):')
+for grp, mns in HELD_BACK.items():
+    for why in set(mns.values()):
+        held = sorted(m for m in mns if mns[m] == why)
+        T.log(f'  group {grp}: {" ".join(held)}: {why}')
 
 # 2. The native half
 with open('/proc/cpuinfo', encoding='utf-8') as f:
