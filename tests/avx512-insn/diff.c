@@ -725,9 +725,24 @@ static uint64_t fp_value(void)
     return sign | e << mbits | frac;
 }
 
-/* a * b or a / b rounded to nearest (the host's SSE, MXCSR 0x1f80) */
+/*
+ * a * b or a / b rounded to nearest (the host's SSE, MXCSR 0x1f80).  A
+ * NaN operand gives that NaN, quieted, a's before b's (SSE's rule, SDM
+ * vol. 1 table 4-7), computed here without floating point: under QEMU the
+ * driver's own SSE arithmetic picks between two NaNs by the x87 rules,
+ * and a case's inputs must not depend on the CPU that draws them.
+ */
 static uint64_t fp_mul_div(uint64_t a, uint64_t b, int div)
 {
+    uint64_t expo = fp_es == 4 ? 0x7f800000ull : 0x7ff0000000000000ull;
+    uint64_t quiet = fp_es == 4 ? 1ull << 22 : 1ull << 51;
+
+    if ((a & expo) == expo && a & (2 * quiet - 1)) {
+        return a | quiet;
+    }
+    if ((b & expo) == expo && b & (2 * quiet - 1)) {
+        return b | quiet;
+    }
     if (fp_es == 4) {
         float x, y;
         uint32_t u = a, v = b;
