@@ -19,9 +19,10 @@
  *                                        the outputs of CASES cases (of
  *                                        CASES / 10 in group int, / 2 in
  *                                        the groups cmp, shuf, perm and
- *                                        trunc, / 4 in group shift), or
- *                                        "sigill" when the first case
- *                                        raised #UD at the instruction
+ *                                        trunc, / 4 in group shift, / 5 in
+ *                                        group fp), or "sigill" when the
+ *                                        first case raised #UD at the
+ *                                        instruction
  *   --case-digests legacy|apx FORM [CASES [SEED]]   one line per case
  *   --dump legacy|apx FORM CASE [SEED]   inputs and outputs of one case
  *   --trace legacy|apx LIST [CASES [SEED]]
@@ -30,7 +31,8 @@
  *                                        (comma-separated), for model.py
  *                                        (CASES / 10 in group int, / 2 in
  *                                        the groups cmp, shuf, perm and
- *                                        trunc, / 4 in group shift)
+ *                                        trunc, / 4 in group shift, / 5 in
+ *                                        group fp)
  *   --expect-ud legacy|apx|both [GROUPS [FEATURE]]
  *                                        every form (that needs FEATURE:
  *                                        VL, BW, DQ) must raise #UD at the
@@ -41,8 +43,8 @@
  *   --xstate [N]                         XRSTOR/XSAVE round trips of N
  *                                        random states (the layout)
  * GROUPS: comma-separated names (move, kmask, masked, selftest, int, cmp,
- * shuf, shift, perm, trunc), "all" (every AVX-512 group, not selftest)
- * or "none".
+ * shuf, shift, fp, perm, trunc), "all" (every AVX-512 group, not
+ * selftest) or "none".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -78,23 +80,22 @@ enum {
     MISALIGN = 0x20,            /* sometimes misalign an ALIGNED one (#GP) */
     AT_END = 0x40,              /* sometimes flush against the page's end */
 };
-/* the groups, by the index gen.py gives them (gen.GROUPS); 8 belongs to
- * group fp, being added elsewhere: an index without a group has no name
- * (NULL) and no forms */
+/* the groups, by the index gen.py gives them (gen.GROUPS); an index
+ * without a group would have no name (NULL) and no forms */
 enum {
-    SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7, PERM = 9, TRUNC = 10,
-    NGROUP
+    SELFTEST = 3, INT = 4, CMP = 5, SHUF = 6, SHIFT = 7, FP = 8, PERM = 9,
+    TRUNC = 10, NGROUP
 };
 static const char *const group_names[NGROUP] = {
     "move", "kmask", "masked", "selftest", "int", "cmp", "shuf", "shift",
-    [PERM] = "perm", [TRUNC] = "trunc",
+    [FP] = "fp", [PERM] = "perm", [TRUNC] = "trunc",
 };
 /* --digest and --trace run CASES / this many cases of a group's forms
  * (forms_common.CASE_DIVISOR): a big group costs less time; 0 (an index
  * without a group) counts as 1 */
 static const unsigned group_case_div[NGROUP] = {
-    1, 1, 1, 1, [INT] = 10, [CMP] = 2, [SHUF] = 2, [SHIFT] = 4, [PERM] = 2,
-    [TRUNC] = 2,
+    1, 1, 1, 1, [INT] = 10, [CMP] = 2, [SHUF] = 2, [SHIFT] = 4, [FP] = 5,
+    [PERM] = 2, [TRUNC] = 2,
 };
 
 typedef void form_fn(struct io *io);
@@ -628,11 +629,216 @@ static uint64_t trunc_lane(void)
 }
 
 /*
+ * Group fp: the elements (binary32 or binary64: the form's element size)
+ * of every vector register and of the memory operand of a case come from
+ * a palette drawn per case, so that the sources often hold equal values
+ * (compares, x - x), a value and its negation (cancellation), a value one
+ * ulp away, the rounded product of two others (a*b - RN(a*b): the FMA
+ * rows' single rounding) or a value whose product with another is near
+ * the underflow or overflow threshold (tininess after rounding); in a
+ * quarter of the cases the palette holds special values only (inf * 0 +
+ * QNaN, a denormal times 1.0, ...).  New values are special ones (NaNs
+ * quiet and signalling with payloads, infinities, signed zeros,
+ * denormals, extreme normals, 1.0 and its neighbours, halfway addends),
+ * random values of moderate exponent (inexact results in every rounding
+ * mode), values near the overflow and underflow thresholds, small
+ * integers and random bit patterns.
+ */
+static const uint32_t fp32_pool[] = {
+    0x00000000, 0x80000000, 0x7f800000, 0xff800000,     /* +-0, +-inf */
+    0x7fc00000, 0xffc00000, 0x7fc12345, 0xffe00001,     /* QNaN */
+    0x7fffffff, 0x7f800001, 0xff800001, 0x7fa00000,     /* SNaN */
+    0xff912345, 0x7fbfffff,
+    0x00000001, 0x80000001, 0x007fffff, 0x807fffff,     /* denormal */
+    0x00400000, 0x00000003, 0x80012345,
+    0x00800000, 0x80800000, 0x00800001, 0x00ffffff,     /* min normal */
+    0x7f7fffff, 0xff7fffff, 0x7f7ffffe, 0x7f000000,     /* max normal */
+    0x3f800000, 0xbf800000, 0x3f800001, 0x3f7fffff,     /* 1.0 and ulps */
+    0x40000000, 0x3f000000, 0x3fc00000, 0x40400000,     /* 2, .5, 1.5, 3 */
+    0x33800000, 0x34000000, 0xb3800000,                 /* 2^-24, 2^-23 */
+    0x5f800000, 0x1f800000, 0x20000000,                 /* 2^64, 2^-64 */
+};
+static const uint64_t fp64_pool[] = {
+    0, 0x8000000000000000ull, 0x7ff0000000000000ull, 0xfff0000000000000ull,
+    0x7ff8000000000000ull, 0xfff8000000000000ull, 0x7ff8000012345678ull,
+    0xfffc000000000001ull, 0x7fffffffffffffffull,
+    0x7ff0000000000001ull, 0xfff0000000000001ull, 0x7ff4000000000000ull,
+    0xfff7ffffffffffffull, 0x7ff0000123456789ull,
+    0x0000000000000001ull, 0x8000000000000001ull, 0x000fffffffffffffull,
+    0x800fffffffffffffull, 0x0008000000000000ull, 0x0000000000000003ull,
+    0x0010000000000000ull, 0x8010000000000000ull, 0x0010000000000001ull,
+    0x001fffffffffffffull,
+    0x7fefffffffffffffull, 0xffefffffffffffffull, 0x7feffffffffffffeull,
+    0x7fe0000000000000ull,
+    0x3ff0000000000000ull, 0xbff0000000000000ull, 0x3ff0000000000001ull,
+    0x3fefffffffffffffull, 0x4000000000000000ull, 0x3fe0000000000000ull,
+    0x3ff8000000000000ull, 0x4008000000000000ull,
+    0x3ca0000000000000ull, 0x3cb0000000000000ull, 0xbca0000000000000ull,
+    0x5ff0000000000000ull, 0x1ff0000000000000ull, 0x2000000000000000ull,
+};
+enum { NFPPAL = 4 };
+static uint64_t fp_pal[NFPPAL];
+static unsigned fp_es;          /* the case's element size, 4 or 8 */
+
+/* a new value: special, moderate, near a threshold, small or random */
+static uint64_t fp_value(void)
+{
+    unsigned mbits = fp_es == 4 ? 23 : 52, ebits = fp_es == 4 ? 8 : 11;
+    unsigned bias = (1u << (ebits - 1)) - 1, emax = (1u << ebits) - 2;
+    uint64_t sign = (uint64_t)(rnd() & 1) << (mbits + ebits);
+    uint64_t frac = rnd() & ((1ull << mbits) - 1), e;
+
+    switch (rnd() % 8) {
+    case 0: case 1: case 2:
+        return fp_es == 4 ? PICK(fp32_pool) : PICK(fp64_pool);
+    case 3: case 4:             /* moderate, some with short fractions */
+        e = bias - 6 + rnd() % 13;
+        if (rnd() & 1) {
+            frac &= ~0ull << (mbits - rnd() % 6);
+        }
+        break;
+    case 5:                     /* near underflow or overflow */
+        switch (rnd() % 3) {
+        case 0: e = 0; break;                       /* denormal */
+        case 1: e = 1 + rnd() % (mbits + 3); break;
+        default: e = emax - rnd() % (mbits + 3); break;
+        }
+        break;
+    case 6:                     /* a small integer or a half of one */
+        e = rnd() % 17;
+        if (fp_es == 4) {
+            float f = (float)((int)e - 8) / (float)(1 + rnd() % 2);
+            uint32_t b;
+
+            memcpy(&b, &f, 4);
+            return b;
+        } else {
+            double f = (double)((int)e - 8) / (double)(1 + rnd() % 2);
+            uint64_t b;
+
+            memcpy(&b, &f, 8);
+            return b;
+        }
+    default:
+        return fp_es == 4 ? (uint32_t)rnd() : rnd();
+    }
+    return sign | e << mbits | frac;
+}
+
+/*
+ * a * b or a / b rounded to nearest (the host's SSE, MXCSR 0x1f80).  A
+ * NaN operand gives that NaN, quieted, a's before b's (SSE's rule, SDM
+ * vol. 1 table 4-7), computed here without floating point: under QEMU the
+ * driver's own SSE arithmetic picks between two NaNs by the x87 rules,
+ * and a case's inputs must not depend on the CPU that draws them.
+ */
+static uint64_t fp_mul_div(uint64_t a, uint64_t b, int div)
+{
+    uint64_t expo = fp_es == 4 ? 0x7f800000ull : 0x7ff0000000000000ull;
+    uint64_t quiet = fp_es == 4 ? 1ull << 22 : 1ull << 51;
+
+    if ((a & expo) == expo && a & (2 * quiet - 1)) {
+        return a | quiet;
+    }
+    if ((b & expo) == expo && b & (2 * quiet - 1)) {
+        return b | quiet;
+    }
+    if (fp_es == 4) {
+        float x, y;
+        uint32_t u = a, v = b;
+
+        memcpy(&x, &u, 4);
+        memcpy(&y, &v, 4);
+        x = div ? x / y : x * y;
+        memcpy(&u, &x, 4);
+        return u;
+    } else {
+        double x, y;
+
+        memcpy(&x, &a, 8);
+        memcpy(&y, &b, 8);
+        x = div ? x / y : x * y;
+        memcpy(&a, &x, 8);
+        return a;
+    }
+}
+
+static void fp_palette(unsigned es)
+{
+    uint64_t sbit, emask, one, e;
+    unsigned i, special;
+
+    /* the products round to nearest whatever the last case left in
+     * MXCSR (the forms return with the case's): --dump reproduces a case
+     * alone */
+    asm volatile("ldmxcsr %0" : : "m"((uint32_t){ 0x1f80 }));
+    fp_es = es;
+    sbit = 1ull << (8 * es - 1);
+    emask = es == 4 ? 0x7f800000ull : 0x7ff0000000000000ull;
+    one = es == 4 ? 1ull << 23 : 1ull << 52;    /* exponent + 1 */
+    special = rnd() % 4 == 0;   /* a palette of special values only */
+    for (i = 0; i < NFPPAL; i++) {
+        uint64_t p = i ? fp_pal[rnd() % i] : 0;
+
+        switch (special ? 8 : i ? rnd() % 8 : 0) {
+        case 2:                 /* negation */
+            fp_pal[i] = p ^ sbit;
+            break;
+        case 3:                 /* one ulp away (or into NaN/inf) */
+            fp_pal[i] = (p + (rnd() & 1 ? 1 : -1)) & (sbit | (sbit - 1));
+            break;
+        case 4: case 5:         /* a rounded product, maybe negated */
+            e = fp_mul_div(p, fp_pal[rnd() % i], 0);
+            fp_pal[i] = e ^ (rnd() & 1 ? sbit : 0);
+            break;
+        case 6:                 /* scaled by 2 or 1/2 (if normal) */
+            e = (p & emask) + (rnd() & 1 ? one : -one);
+            fp_pal[i] = (p & emask) && (p & emask) != emask &&
+                        (e & emask) && e != emask ? (p & ~emask) | e
+                                                  : fp_value();
+            break;
+        case 7:                 /* its product with p is near the smallest
+                                 * normal or the largest finite number */
+            fp_pal[i] = fp_mul_div(rnd() & 1 ? emask - 1 /* max */
+                                   : es == 4 ? 0x00800000ull
+                                   : 0x0010000000000000ull, p, 1);
+            break;
+        case 8:
+            fp_pal[i] = es == 4 ? PICK(fp32_pool) : PICK(fp64_pool);
+            break;
+        default:
+            fp_pal[i] = fp_value();
+            break;
+        }
+    }
+}
+
+/* an element of group fp: a palette value, or a new one */
+static uint64_t fp_elem(void)
+{
+    switch (rnd() % 8) {
+    case 0:
+        return fp_value();
+    case 1:
+        return fp_es == 4 ? (uint32_t)rnd() : rnd();
+    default:
+        return fp_pal[rnd() % NFPPAL];
+    }
+}
+
+static uint64_t fp_lane(void)
+{
+    uint64_t lo = fp_elem();
+
+    return fp_es == 4 ? lo | fp_elem() << 32 : lo;
+}
+
+/*
  * A lane of a form's vector inputs (and, in the groups int, cmp, shuf,
- * shift, perm and trunc, of its memory operand).  first: the lane is the
- * low qword of a register or of the memory operand, which in group shift
- * is half of the time a count 0-69 (the xmm/m128 count forms would see
- * few counts below the element width otherwise).
+ * shift, fp, perm and trunc, of its memory operand).  first: the lane is
+ * the low qword of a register or of the memory operand, which in group
+ * shift is half of the time a count 0-69 (the xmm/m128 count forms would
+ * see few counts below the element width otherwise).
  */
 static uint64_t group_lane(const struct form *fm, int first)
 {
@@ -645,6 +851,8 @@ static uint64_t group_lane(const struct form *fm, int first)
         return shuf_lane();
     case SHIFT:
         return first && rnd() % 2 ? rnd() % 70 : shift_lane();
+    case FP:
+        return fp_lane();
     case PERM:
         return perm_lane();
     case TRUNC:
@@ -721,6 +929,9 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     if (fm->group == CMP) {
         cmp_palette();
     }
+    if (fm->group == FP) {
+        fp_palette(fm->esize);
+    }
     for (i = 0; i < 32 * 8; i++) {
         uint64_t l = group_lane(fm, i % 8 == 0);
 
@@ -731,6 +942,9 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
     }
     k->v.mxcsr = 0x1f80 | (uint32_t)(rnd() % 4) << 13 |
                  (rnd() & 1 ? 0x40 : 0) | (rnd() & 1 ? 0x8000 : 0);
+    if (fm->group == FP && rnd() % 4 == 0) {
+        k->v.mxcsr |= rnd() & 0x3f;     /* sticky flags already set */
+    }
     for (i = 0; i < NSLOT; i++) {
         k->gpr[i] = gpr_value();
     }
@@ -789,10 +1003,11 @@ static void make_case(const struct form *fm, uint64_t seed, uint64_t c,
         k->lo = k->hi = 0;      /* entirely in a guard page */
     }
     if (fm->group == INT || fm->group == CMP || fm->group == SHUF ||
-        fm->group == SHIFT || fm->group == PERM || fm->group == TRUNC) {
-        /* boundary values (cmp: the palette; shuf: sign boundaries and
-         * bit patterns; shift: counts; perm: indices; trunc: saturation
-         * limits), in elements aligned with the operand */
+        fm->group == SHIFT || fm->group == FP || fm->group == PERM ||
+        fm->group == TRUNC) {
+        /* boundary values (cmp, fp: the palette; shuf: sign boundaries
+         * and bit patterns; shift: counts; perm: indices; trunc:
+         * saturation limits), in elements aligned with the operand */
         long p;
 
         for (p = k->off - 64; p < (long)k->hi; p += 8) {

@@ -20,6 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import forms_cmp  # noqa: E402
+import forms_fp  # noqa: E402
 import forms_int  # noqa: E402
 import forms_kmask  # noqa: E402
 import forms_masked  # noqa: E402
@@ -33,14 +34,14 @@ import ud_cases  # noqa: E402
 
 # diff.c's group_names: the index of each group (a new group's forms go at
 # the end, after selftest, so that the forms before them keep their GPR
-# slots).  8 belongs to group fp, being added elsewhere: an index without
-# a group has no name in diff.c.
+# slots; fp's, though its index is 8, come after perm's and trunc's, which
+# were merged first).  An index without a group has no name in diff.c.
 GROUPS = {'move': 0, 'kmask': 1, 'masked': 2, 'selftest': 3, 'int': 4,
-          'cmp': 5, 'shuf': 6, 'shift': 7, 'perm': 9, 'trunc': 10}
+          'cmp': 5, 'shuf': 6, 'shift': 7, 'fp': 8, 'perm': 9, 'trunc': 10}
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.FORMS + forms_int.FORMS + forms_cmp.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
-         forms_trunc.FORMS)
+         forms_trunc.FORMS + forms_fp.FORMS)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

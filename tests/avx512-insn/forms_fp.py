@@ -1,0 +1,248 @@
+"""Group 'fp': AVX512F floating point (step 8 of
+docs/design-avx512-tcg.md, but V[U]COMISS/SD, and the floating-point half
+of step 6: VCMPPS/PD/SS/SD).
+
+Packed (PS: binary32, PD: binary64 elements) VADD, VSUB, VMUL, VDIV,
+VMIN, VMAX and VSQRT; their scalar twins (SS, SD: element 0 only, the
+mask guards element 0, bits 127:32 or 127:64 from the first source);
+VCMPPS/PD and VCMPSS/SD into an opmask with the 32 predicates of imm8;
+the FMA family VFMADD/VFMSUB/VFNMADD/VFNMSUB 132/213/231 PS/PD/SS/SD.
+
+Packed rows at 128/256/512 bits with a register source, a memory source
+and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
+size with {1toN}), without a mask, merging ({%kN}) and zeroing
+({%kN}{z}); the 132 orders of the FMA rows take the masks in turn.
+Scalar rows with a register and a memory source (tuple T1S: N = the
+element size), each mask.  Embedded rounding ({rn-sae}, {rd-sae},
+{ru-sae}, {rz-sae}: EVEX.b on a register form, at 512 bits or scalar;
+the rounding of that instruction only, exceptions suppressed) on
+VADD/VSUB/VMUL/VDIV/VSQRT and the FMA rows, {sae} on VMIN/VMAX and the
+compares.  The compares' register forms run all 32 predicates at every
+width, each with and without a writemask (VCMPPS/PD: at alternate
+widths), their memory, broadcast and {sae} forms take predicates in
+turn; a k destination has no {z}.
+{evex} keeps GNU as from choosing VEX where the row has a VEX form.  The
+masked memory forms are often placed across a guard page (fault
+suppression).  diff.c draws the vector and memory inputs of this group
+from a palette per case of special values (NaNs quiet and signalling
+with payloads, infinities, signed zeros, denormals, the extreme normals,
+1.0 and its neighbours), random values of moderate exponent, their
+negations, neighbours (one ulp away) and rounded products (cancellation
+in the FMA rows), and MXCSR with a random rounding control, DAZ, FTZ and
+sticky flags, every exception masked.
+"""
+from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
+                          kreg, mask_suffix, scale_for, vregs)
+
+FORMS = []
+MASKS = ('', 'm', 'z')
+ROUNDING = ('rn', 'rd', 'ru', 'rz')
+
+# packed arithmetic: operation, number of sources, embedded rounding
+# ('er') or only exception suppression ('sae')
+ARITH = [('add', 2, 'er'), ('sub', 2, 'er'), ('mul', 2, 'er'),
+         ('div', 2, 'er'), ('min', 2, 'sae'), ('max', 2, 'sae'),
+         ('sqrt', 1, 'er')]
+FMA = [f'{op}{order}' for op in ('fmadd', 'fmsub', 'fnmadd', 'fnmsub')
+       for order in ('132', '213', '231')]
+# per mnemonic: element size, scalar, kind ('arith', 'cmp', 'fma')
+ROWS = {}
+for _op, _n, _ in ARITH:
+    for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
+        ROWS[f'v{_op}{_t}'] = (_es, _t[0] == 's', 'arith')
+for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
+    ROWS[f'vcmp{_t}'] = (_es, _t[0] == 's', 'cmp')
+    for _f in FMA:
+        ROWS[f'v{_f}{_t}'] = (_es, _t[0] == 's', 'fma')
+MNEMONICS = frozenset(ROWS)
+
+
+def add(name, asm, mask, **kw):
+    kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
+    FORMS.append(Form(name, 'fp', asm, **kw))
+
+
+def feature(vl):
+    return 'F' + ('+VL' if vl < 64 else '')
+
+
+def packed(mn, es, nsrc, k):
+    """The register, memory and {1toN} forms of a packed row at each
+    width and mask; returns the next form number."""
+    for w, vl in WIDTHS:
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            if k % 7 == 6:
+                t = s           # the same register: x - x, x / x, ...
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            # AT&T: [second source (r/m),] [first source (vvvv),] dest
+            mid = f', %{w}mm{t}' if nsrc == 2 else ''
+            add(f'{mn}_{w}_rr{mask}', f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}',
+                mask, feature=feature(vl), esize=es)
+            for src, n, kk in (('rm', vl, k), ('bc', es, k + 1)):
+                bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+                add(f'{mn}_{w}_{src}{mask}',
+                    f'{{evex}} {mn} {{M}}{bc}{mid}, {dst}', mask,
+                    feature=feature(vl), flags=BCST if bc else 0,
+                    disp=disp_for(kk, n), scale=scale_for(kk), size=n,
+                    esize=es, n=n)
+            k += 1
+    return k
+
+
+def packed_in_turn(mn, es, nsrc, k):
+    """A packed row's nine width/source combinations with the three
+    masks in turn (the FMA 132 orders)."""
+    j = 0
+    for w, vl in WIDTHS:
+        for src in ('rr', 'rm', 'bc'):
+            mask = MASKS[j % 3]
+            j += 1
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            mid = f', %{w}mm{t}' if nsrc == 2 else ''
+            bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+            if src == 'rr':
+                add(f'{mn}_{w}_rr{mask}',
+                    f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}', mask,
+                    feature=feature(vl), esize=es)
+            else:
+                n = es if bc else vl
+                add(f'{mn}_{w}_{src}{mask}',
+                    f'{{evex}} {mn} {{M}}{bc}{mid}, {dst}', mask,
+                    feature=feature(vl), flags=BCST if bc else 0,
+                    disp=disp_for(k, n), scale=scale_for(k), size=n,
+                    esize=es, n=n)
+            k += 1
+    return k
+
+
+def scalar(mn, es, k, masks=MASKS):
+    """The register and memory forms of a scalar row (T1S: N = es)."""
+    for mask in masks:
+        d, s, t = vregs(k)
+        if k % 7 == 6:
+            t = s
+        dst = f'%xmm{d}{mask_suffix(mask, k)}'
+        add(f'{mn}_rr{mask}', f'{{evex}} {mn} %xmm{s}, %xmm{t}, {dst}',
+            mask, esize=es)
+        add(f'{mn}_rm{mask}', f'{{evex}} {mn} {{M}}, %xmm{t}, {dst}', mask,
+            disp=disp_for(k, es), scale=scale_for(k), size=es, esize=es,
+            n=es)
+        k += 1
+    return k
+
+
+def rounding(mn, es, nsrc, k, rcs, width):
+    """Embedded rounding or {sae} register forms at width ('z' or 'x' for
+    the scalar rows), the masks in turn."""
+    for rc in rcs:
+        mask = MASKS[k % 3]
+        d, s, t = vregs(k)
+        dst = f'%{width}mm{d}{mask_suffix(mask, k)}'
+        mid = f', %{width}mm{t}' if nsrc == 2 else ''
+        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
+            f'{mn} {{{rc}-sae}}, %{width}mm{s}{mid}, {dst}'
+            if rc != 'sae' else f'{mn} {{sae}}, %{width}mm{s}{mid}, {dst}',
+            mask, feature=feature(64), esize=es)
+        k += 1
+    return k
+
+
+k = 0
+# VADD ... VSQRT, packed and scalar, with their rounding forms
+for op, nsrc, er in ARITH:
+    rcs = ROUNDING if er == 'er' else ('sae',)
+    for t, es in (('ps', 4), ('pd', 8)):
+        k = packed(f'v{op}{t}', es, nsrc, k)
+        k = rounding(f'v{op}{t}', es, nsrc, k, rcs, 'z')
+    for t, es in (('ss', 4), ('sd', 8)):
+        # VSQRTSS/SD have two sources: the low element of the second is
+        # rooted, bits 127:32 (127:64) come from the first
+        k = scalar(f'v{op}{t}', es, k)
+        k = rounding(f'v{op}{t}', es, 2, k, rcs, 'x')
+
+
+def kdest(k, mask):
+    """The destination mask register of compare form number k: k0-k7,
+    and the writemask register itself in a quarter of the masked forms."""
+    if mask and k % 4 == 3:
+        return kreg(k)
+    return (5 * k + 2) % 8
+
+
+# VCMPPS/PD, VCMPSS/SD into k: all 32 predicates on registers, each with
+# and without a writemask (the packed rows: at alternate widths)
+for t, es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
+    mn = f'vcmp{t}'
+    widths = WIDTHS if t[0] == 'p' else [('x', 16)]
+    pred = 5 * es                   # the other forms' predicates, in turn
+    for wi, (w, vl) in enumerate(widths):
+        for imm in range(32):
+            for mask in ('', 'm') if t[0] == 's' else \
+                    (('', 'm')[(imm + wi) % 2],):
+                _, s, t2 = vregs(k)
+                if k % 6 == 5:
+                    t2 = s          # equal elements
+                dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+                add(f'{mn}_{w}_rr{mask}_{imm}' if t[0] == 'p'
+                    else f'{mn}_rr{mask}_{imm}',
+                    f'{mn} ${imm}, %{w}mm{s}, %{w}mm{t2}, {dst}', mask,
+                    feature=feature(vl) if t[0] == 'p' else 'F', esize=es)
+                k += 1
+        for mask in ('', 'm'):
+            _, s, t2 = vregs(k)
+            dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+            srcs = ('rm', 'bc') if t[0] == 'p' else ('rm',)
+            for src in srcs:
+                bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+                n = es if bc or t[0] == 's' else vl
+                imm = pred % 32
+                pred += 7
+                kk = k + (src == 'bc')
+                add(f'{mn}_{w}_{src}{mask}_{imm}' if t[0] == 'p'
+                    else f'{mn}_{src}{mask}_{imm}',
+                    f'{mn} ${imm}, {{M}}{bc}, %{w}mm{t2}, {dst}', mask,
+                    feature=feature(vl) if t[0] == 'p' else 'F',
+                    flags=BCST if bc else 0, disp=disp_for(kk, n),
+                    scale=scale_for(kk), size=n, esize=es, n=n)
+            k += 1
+    # {sae}: quiet and signalling predicates, at 512 bits or scalar
+    w = 'z' if t[0] == 'p' else 'x'
+    for imm in (0, 1, 3, 4, 13, 17, 19, 24, 30, 31):
+        mask = ('', 'm')[imm % 2]
+        _, s, t2 = vregs(k)
+        dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+        add(f'{mn}_sae{mask}_{imm}',
+            f'{mn} ${imm}, {{sae}}, %{w}mm{s}, %{w}mm{t2}, {dst}', mask,
+            feature='F', esize=es)
+        k += 1
+
+# The FMA rows: the 213 and 231 orders with every mask, the 132 orders
+# with the masks in turn; scalar likewise; one rounding form each
+for f in FMA:
+    for t, es in (('ps', 4), ('pd', 8)):
+        mn = f'v{f}{t}'
+        k = packed(mn, es, 2, k) if not f.endswith('132') else \
+            packed_in_turn(mn, es, 2, k)
+        k = rounding(mn, es, 2, k, (ROUNDING[k % 4],), 'z')
+    for t, es in (('ss', 4), ('sd', 8)):
+        mn = f'v{f}{t}'
+        if f.endswith('132'):
+            for src in ('rr', 'rm'):
+                mask = MASKS[k % 3]
+                d, s, t2 = vregs(k)
+                dst = f'%xmm{d}{mask_suffix(mask, k)}'
+                if src == 'rr':
+                    add(f'{mn}_rr{mask}',
+                        f'{{evex}} {mn} %xmm{s}, %xmm{t2}, {dst}', mask,
+                        esize=es)
+                else:
+                    add(f'{mn}_rm{mask}',
+                        f'{{evex}} {mn} {{M}}, %xmm{t2}, {dst}', mask,
+                        disp=disp_for(k, es), scale=scale_for(k), size=es,
+                        esize=es, n=es)
+                k += 1
+        else:
+            k = scalar(mn, es, k)
+        k = rounding(mn, es, 2, k, (ROUNDING[(k + 1) % 4],), 'x')
