@@ -35,12 +35,10 @@ so that the host and QEMU run the same libc code.
 """
 import collections
 import hashlib
-import math
 import os
 import re
 import subprocess
 import sys
-from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.realpath(os.path.join(HERE, '..', '..'))
@@ -82,21 +80,19 @@ MODEL_CASES = 100
 # implemented may leave this table.  The queue implements every row of
 # the groups cmp, shuf and shift (since topic 6 has 21 patches), perm
 # (since it has 24) and trunc (since it has 26); of group fp (since it has
-# 27) the packed VADD/VSUB/VMUL/VDIV/VMIN/VMAX PS/PD without embedded
-# rounding or {sae} (NOT_YET), of which VADD, VSUB, VMUL and VDIV are
-# held back (HELD_BACK: QEMU's NaN propagation).  fp's scalar rows, VSQRT,
-# the compares, the FMA rows and the {er}/{sae} forms raise #UD under TCG.
+# 30) the VADD/VSUB/VMUL/VDIV/VMIN/VMAX/VSQRT rows, packed and scalar, with
+# embedded rounding and {sae}.  fp's compares and FMA rows raise #UD under
+# TCG.
 IMPLEMENTED = {
-    'fp': {'vminps', 'vminpd', 'vmaxps', 'vmaxpd'},
+    'fp': {op + kind for op in ('vadd', 'vsub', 'vmul', 'vdiv', 'vmin',
+                                'vmax', 'vsqrt')
+           for kind in ('ps', 'pd', 'ss', 'sd')},
 }
 
 # Patterns (re.match: from the start of a form's name; a plain prefix is
 # one too) of the forms, in MODEL_GROUPS, that TCG does not implement yet
-# although their row (in IMPLEMENTED: their mnemonic) is: the embedded
-# rounding and {sae} forms (EVEX.b on a register form; forms_fp.py names
-# them MNEMONIC_er{n,d,u,z} and MNEMONIC_sae, then the mask) of group fp's
-# packed rows.
-NOT_YET = (r'v(add|sub|mul|div|min|max)p[sd]_(er[nduz]|sae)',)
+# although their row (in IMPLEMENTED: their mnemonic) is.  None now.
+NOT_YET = ()
 
 
 def not_yet(form):
@@ -173,33 +169,19 @@ KNOWN_QEMU.update({f.name: PARTIAL_STORE for f in M.FORMS.values()
 # HELD_BACK_WHY).  The model check traces their forms (not NOT_YET's) all
 # the same and reports their differing cases by kind, without failing:
 # held_back_known() recognises the held-back difference case by case.
-NAN_PROP = ('NaN propagation: of two NaN sources QEMU returns the one '
-            'the x87 rules pick (float_2nan_prop_x87 for sse_status, a TODO '
-            'in target/i386/tcg/fpu_helper.c: the QNaN of a QNaN and an '
-            'SNaN, else the larger significand, of equal ones the '
-            'positive), quieted; the SDM (vol. 1, table 4-7) the first '
-            'source operand, quieted.  The EVEX packed rows compute with '
-            'sse_status too (see st_addps); VMIN/VMAX, which return SRC2 '
-            'for a NaN, propagate none')
+NAN_PROP = ('NaN propagation: of two NaN sources QEMU 10.0 returns the '
+            'one the x87 rules pick (float_2nan_prop_x87 for sse_status; '
+            'the queue follows the SDM since topic 6 has 30 patches), '
+            'quieted; the SDM (vol. 1, table 4-7) the first source '
+            'operand, quieted')
 HELD_BACK_WHY = {'NaN propagation': NAN_PROP}
-HELD_BACK = {
-    'fp': dict.fromkeys(('vaddps', 'vaddpd', 'vsubps', 'vsubpd', 'vmulps',
-                         'vmulpd', 'vdivps', 'vdivpd'), 'NaN propagation'),
-}
+HELD_BACK = {}
 # The same for the model check: per case, a classifier of the difference
 # and why it is left out (counted and listed, not failed).
 MODEL_KNOWN_QEMU = {
     'partial store': (PARTIAL_STORE.replace('8 bytes', 'bytes') +
                       '; the model (and the SDM: a fault leaves the state '
                       'as before the instruction) writes nothing'),
-    'tininess before rounding': (
-        'with MXCSR.FTZ, a product or quotient that is tiny only before '
-        'rounding (rounded with an unbounded exponent it is the smallest '
-        'normal) is flushed to a zero of its sign, with UE, under QEMU, '
-        'which detects tininess before rounding (float_ftz_before_rounding, '
-        'a TODO in target/i386/tcg/fpu_helper.c); the SDM (vol. 1, '
-        '4.9.1.5 and 10.2.3.3) detects it after rounding: the smallest '
-        'normal, with PE and without UE'),
 }
 
 
@@ -232,72 +214,6 @@ def fp_differing(form, st, exp, got, diff):
     return es, elems
 
 
-def fp_exact(bits, es, daz):
-    """A binary32/binary64 number as a Fraction (a denormal is 0 under
-    DAZ); None for infinities and NaNs."""
-    mbits, ebits = (23, 8) if es == 4 else (52, 11)
-    bias = (1 << (ebits - 1)) - 1
-    e, m = bits >> mbits & ((1 << ebits) - 1), bits & ((1 << mbits) - 1)
-    if e == (1 << ebits) - 1:
-        return None
-    if e == 0:
-        e, m = 1, 0 if daz else m
-    else:
-        m |= 1 << mbits
-    v = Fraction(m) * Fraction(2) ** (e - bias - mbits)
-    return -v if bits >> (8 * es - 1) else v
-
-
-def round_unbounded(v, p, rc):
-    """v (a nonzero Fraction) rounded to p significant bits by MXCSR.RC
-    rc (0 nearest-even, 1 down, 2 up, 3 toward zero), with an unbounded
-    exponent."""
-    mag = abs(v)
-    e = mag.numerator.bit_length() - mag.denominator.bit_length()
-    if Fraction(2) ** e > mag:
-        e -= 1
-    ulp = Fraction(2) ** (e - p + 1)
-    q = math.floor(mag / ulp)
-    rest = mag / ulp - q
-    if rc == 0:
-        q += rest > Fraction(1, 2) or rest == Fraction(1, 2) and q % 2
-    elif rest and rc in (1, 2):
-        q += (rc == 2) == (v > 0)
-    return q * ulp if v > 0 else -q * ulp
-
-
-def tiny_before_rounding(form, st, exp, got, diff):
-    """Is every difference of the case an element that QEMU flushed
-    because its product or quotient is tiny before rounding, where the
-    SDM's tininess after rounding gives the smallest normal?  Recomputed:
-    MXCSR.FTZ is on; the exact result of the element's (DAZ-treated)
-    sources is below the smallest normal in magnitude and rounds, by
-    MXCSR.RC with an unbounded exponent, to the smallest normal, which
-    the model expects and QEMU gives as a zero of that sign; MXCSR
-    differs in UE at most, set by QEMU (DE is not compared)."""
-    found = fp_differing(form, st, exp, got, diff)
-    op = M.FP_ROWS[M.parse(form).mn][3] if found else None
-    if op not in ('mul', 'div') or not st.mxcsr & M.MX_FTZ or \
-            not found[1]:
-        return False
-    es, elems = found
-    mbits, p, emin = (23, 24, -126) if es == 4 else (52, 53, -1022)
-    smallest = Fraction(2) ** emin
-    rc, daz = st.mxcsr >> 13 & 3, st.mxcsr & M.MX_DAZ
-    for a, b, want, have in elems:
-        x, y = fp_exact(a, es, daz), fp_exact(b, es, daz)
-        if not x or not y:
-            return False
-        v = x * y if op == 'mul' else x / y
-        sign = 1 << (8 * es - 1) if v < 0 else 0
-        if abs(v) >= smallest or \
-                abs(round_unbounded(v, p, rc)) != smallest or \
-                want != sign | 1 << mbits or have != sign:
-            return False
-    extra = (exp.mxcsr ^ got['mxcsr']) & ~M.MXCSR_DE
-    return extra in (0, M.MX_UE) and not exp.mxcsr & extra
-
-
 def model_known(form, st, exp, got, diff):
     """The MODEL_KNOWN_QEMU entry a differing case falls under, or None."""
     if exp.exc == 'PF' and 'sig' in got and form.flags & STORE and \
@@ -307,8 +223,6 @@ def model_known(form, st, exp, got, diff):
         whole = M.model(M.parse(form), st, unfaulting_stores=True).mem
         if all(whole.get(o) == b for o, b in got['mem'].items()):
             return 'partial store'
-    if tiny_before_rounding(form, st, exp, got, diff):
-        return 'tininess before rounding'
     return None
 
 
@@ -534,7 +448,8 @@ for name, why in KNOWN_QEMU.items():
 for what, why in ud_cases.QEMU_GAPS.items():
     T.log(f'  raw case {what}: {why}')
 T.log('implemented under TCG, but held back from IMPLEMENTED (the model '
-      'check reports their forms\' differences, does not fail them):')
+      'check reports their forms\' differences, does not fail them): ' +
+      ('' if HELD_BACK else 'none'))
 for grp, mns in HELD_BACK.items():
     for why in set(mns.values()):
         held = sorted(m for m in mns if mns[m] == why)
