@@ -12,6 +12,7 @@ proves the write reached the vCPU.
 """
 import os
 import re
+import time
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
@@ -27,8 +28,19 @@ try:
     g = T.Guest(wd, 'gdb', args=(4, 20),
                 extra=('-gdb', f'tcp:127.0.0.1:{port}')).launch()
     g.wait_for(T.REPORT_RE)
-    g.vm.cmd('stop')
-    info = g.hmp('info registers -a')
+    # gdb writes r16 of the second vCPU; that must reach a guest thread,
+    # so stop the guest while that vCPU runs user code: in the kernel it
+    # may be switching threads, with the running one's registers already
+    # saved, and the write would then reach no thread's registers
+    for attempt in range(200):
+        g.vm.cmd('stop')
+        info = g.hmp('info registers -a')
+        rips = [int(x, 16) for x in re.findall(r'\bRIP=([0-9a-f]{16})', info)]
+        if len(rips) == 2 and rips[1] < 1 << 47:
+            break
+        g.vm.cmd('cont')
+        time.sleep(0.02)
+    T.log(f'stopped with vCPU 1 in user code after {attempt + 1} tries')
     cmds = []
     for th in (1, 2):
         cmds += [f'thread {th}',
