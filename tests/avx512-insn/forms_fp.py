@@ -1,12 +1,14 @@
 """Group 'fp': AVX512F floating point (step 8 of
-docs/design-avx512-tcg.md, but V[U]COMISS/SD, and the floating-point half
-of step 6: VCMPPS/PD/SS/SD).
+docs/design-avx512-tcg.md, and the floating-point half of step 6:
+VCMPPS/PD/SS/SD).
 
 Packed (PS: binary32, PD: binary64 elements) VADD, VSUB, VMUL, VDIV,
 VMIN, VMAX and VSQRT; their scalar twins (SS, SD: element 0 only, the
 mask guards element 0, bits 127:32 or 127:64 from the first source);
 VCMPPS/PD and VCMPSS/SD into an opmask with the 32 predicates of imm8;
-the FMA family VFMADD/VFMSUB/VFNMADD/VFNMSUB 132/213/231 PS/PD/SS/SD.
+the FMA family VFMADD/VFMSUB/VFNMADD/VFNMSUB 132/213/231 PS/PD/SS/SD and
+VFMADDSUB/VFMSUBADD 132/213/231 PS/PD; VCOMISS/SD and VUCOMISS/SD (into
+ZF, PF and CF).
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -45,7 +47,10 @@ ARITH = [('add', 2, 'er'), ('sub', 2, 'er'), ('mul', 2, 'er'),
          ('sqrt', 1, 'er')]
 FMA = [f'{op}{order}' for op in ('fmadd', 'fmsub', 'fnmadd', 'fnmsub')
        for order in ('132', '213', '231')]
-# per mnemonic: element size, scalar, kind ('arith', 'cmp', 'fma')
+# alternately subtracting and adding (even elements first), packed only
+FMA_ALT = [f'{op}{order}' for op in ('fmaddsub', 'fmsubadd')
+           for order in ('132', '213', '231')]
+# per mnemonic: element size, scalar, kind ('arith', 'cmp', 'fma', 'comi')
 ROWS = {}
 for _op, _n, _ in ARITH:
     for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
@@ -54,6 +59,12 @@ for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
     ROWS[f'vcmp{_t}'] = (_es, _t[0] == 's', 'cmp')
     for _f in FMA:
         ROWS[f'v{_f}{_t}'] = (_es, _t[0] == 's', 'fma')
+for _t, _es in (('ps', 4), ('pd', 8)):
+    for _f in FMA_ALT:
+        ROWS[f'v{_f}{_t}'] = (_es, False, 'fma')
+for _t, _es in (('ss', 4), ('sd', 8)):
+    for _u in ('', 'u'):
+        ROWS[f'v{_u}comi{_t}'] = (_es, True, 'comi')
 MNEMONICS = frozenset(ROWS)
 
 
@@ -246,3 +257,23 @@ for f in FMA:
         else:
             k = scalar(mn, es, k)
         k = rounding(mn, es, 2, k, (ROUNDING[(k + 1) % 4],), 'x')
+
+# VFMADDSUB/VFMSUBADD (added after the rows above, which keep their form
+# numbers): the masks in turn, one rounding form each
+for f in FMA_ALT:
+    for t, es in (('ps', 4), ('pd', 8)):
+        mn = f'v{f}{t}'
+        k = packed_in_turn(mn, es, 2, k)
+        k = rounding(mn, es, 2, k, (ROUNDING[k % 4],), 'z')
+
+# V[U]COMISS/SD: SRC1 against SRC2 (a register or T1S memory), {sae}
+for u in ('', 'u'):
+    for t, es in (('ss', 4), ('sd', 8)):
+        mn = f'v{u}comi{t}'
+        _, s, t2 = vregs(k)
+        add(f'{mn}_rr', f'{{evex}} {mn} %xmm{s}, %xmm{t2}', '', esize=es)
+        add(f'{mn}_rm', f'{{evex}} {mn} {{M}}, %xmm{t2}', '',
+            disp=disp_for(k, es), scale=scale_for(k), size=es, esize=es,
+            n=es)
+        add(f'{mn}_sae', f'{mn} {{sae}}, %xmm{s}, %xmm{t2}', '', esize=es)
+        k += 1

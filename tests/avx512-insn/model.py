@@ -1617,6 +1617,19 @@ FP_PRED = [
 ]
 
 
+def fp_comi(f, op, raws, daz):
+    """V[U]COMISS/SD (op 'comi', 'ucomi'): (RFLAGS bits, flags); ZF,
+    PF and CF all set when unordered, CF when SRC1 is below SRC2, ZF when
+    equal; any NaN signals IE for VCOMIS*, only an SNaN for VUCOMIS*."""
+    vals = [fp_decode(f, r, daz) for r in raws]
+    if any(v[0] >= QNAN for v in vals):
+        snan = any(v[0] == SNAN for v in vals)
+        return ZF | PF | CF, MX_IE if snan or op == 'comi' else 0
+    flags = MX_DE if not daz and any(fp_denormal(f, r) for r in raws) \
+        else 0
+    return {-1: CF, 0: ZF, 1: 0}[fp_cmp3(*vals)], flags
+
+
 def fp_compare(f, imm, raws, daz):
     """One element of VCMP: (result, flags)."""
     _, holds, signalling = FP_PRED[imm & 0x1f]
@@ -1629,8 +1642,9 @@ def fp_compare(f, imm, raws, daz):
     return 'LEG'[fp_cmp3(*vals) + 1] in holds, flags
 
 
-# per mnemonic: format, scalar, kind ('arith', 'cmp', 'fma'), operation
-# ('add', ..., 'sqrt', 'cmp', 'fmadd', ...) and the FMA order
+# per mnemonic: format, scalar, kind ('arith', 'cmp', 'fma', 'comi'),
+# operation ('add', ..., 'sqrt', 'cmp', 'fmadd', ..., 'fmaddsub', ...,
+# 'comi', 'ucomi') and the FMA order
 FP_ROWS = {}
 for _mn, (_es, _scalar, _kind) in forms_fp.ROWS.items():
     FP_ROWS[_mn] = (BIN32 if _es == 4 else BIN64, _scalar, _kind,
@@ -1662,6 +1676,14 @@ def sem_fp(c, f, scalar, kind, op, order):
     ops = [o for o in c.i.ops if o.kind in 'vmk']
     imm = next((o.n for o in c.i.ops if o.kind == 'i'), 0)
     rc, sae, daz, ftz = fp_env(c)
+    if kind == 'comi':
+        # no destination: SRC1 and SRC2, element 0, into RFLAGS
+        raws = [c.velems(o, f.es, 1, [True])[0] for o in ops]
+        zpc, fl = fp_comi(f, op, raws, daz)
+        c.out.flags = (c.st.flags & ~FLAGS_OUT) | zpc
+        if not sae:
+            c.out.mxcsr = c.st.mxcsr | fl
+        return
     dst, srcs = ops[0], ops[1:]
     es = f.es
     n = 1 if scalar else (srcs[0] if kind == 'cmp' else dst).size // es
@@ -1679,8 +1701,13 @@ def sem_fp(c, f, scalar, kind, op, order):
         elif op in ('min', 'max'):
             v, fl = fp_minmax(f, op, raws, daz)
         elif kind == 'fma':
-            v, fl = fp_arith(f, op, [raws[i] for i in FMA_ORDER[order]], rc,
-                             daz, ftz)
+            # VFMADDSUB subtracts in the even elements and adds in the
+            # odd ones, VFMSUBADD the other way round
+            alt = {'fmaddsub': ('fmsub', 'fmadd'),
+                   'fmsubadd': ('fmadd', 'fmsub')}.get(op, (op, op))
+            v, fl = fp_arith(f, alt[j & 1],
+                             [raws[i] for i in FMA_ORDER[order]], rc, daz,
+                             ftz)
         else:           # VSQRTSS/SD: the root of SRC2
             v, fl = fp_arith(f, op, raws[-1:] if op == 'sqrt' else raws,
                              rc, daz, ftz)
@@ -3899,6 +3926,19 @@ def ref_compare(f, imm, raws, daz):
     return holds, de
 
 
+def ref_comi(f, op, raws, daz):
+    """V[U]COMIS* from the ordering of two Fractions: (RFLAGS, flags)."""
+    a, b = (ref_value(f, x, daz) for x in raws)
+    if 'nan' in (a[0], b[0]):
+        snan = any(v[0] == 'nan' and not v[1] for v in (a, b))
+        return ZF | PF | CF, MX_IE if snan or op == 'comi' else 0
+    x, y = (Fraction(-1 if v[1] else 1) * 10 ** 400 if v[0] == 'inf'
+            else ref_signed(v) for v in (a, b))
+    de = 0 if daz or not any(v[0] == 'num' and v[3] for v in (a, b)) \
+        else MX_DE
+    return (CF if x < y else ZF if x == y else 0), de
+
+
 def fp_reference(insn, st):
     """Group fp, the second formulation: (exception, destination value
     (vector or k), MXCSR).  The operands are unpacked with struct, the
@@ -3914,6 +3954,8 @@ def fp_reference(insn, st):
     srcs = regs[1:]
     if kind == 'fma':
         srcs = [dst] + srcs                     # DEST, SRC2, SRC3
+    if kind == 'comi':
+        srcs = regs                             # SRC1, SRC2: no DEST
     vl = es if scalar else (dst.size if dst.kind == 'v' else srcs[0].size)
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
@@ -3936,13 +3978,18 @@ def fp_reference(insn, st):
         a = [c[j] for c in cols]
         if kind == 'cmp':
             v, fl = ref_compare(f, imm[0], a, daz)
+        elif kind == 'comi':
+            v, fl = ref_comi(f, op, a, daz)
         elif op in ('min', 'max'):
             v, fl = ref_minmax(f, op, a, daz)
         elif kind == 'fma':
             dest, src2, src3 = a
             xyz = {'132': (dest, src3, src2), '213': (src2, dest, src3),
                    '231': (src2, src3, dest)}[order]
-            v, fl = ref_arith(f, op, list(xyz), rc, daz, ftz)
+            # VFMADDSUB: FMSUB in element 0, FMADD in element 1, ...
+            alt = op.replace('addsub', ('sub', 'add')[j % 2]) \
+                .replace('subadd', ('add', 'sub')[j % 2])
+            v, fl = ref_arith(f, alt, list(xyz), rc, daz, ftz)
         elif op == 'sqrt':
             v, fl = ref_arith(f, op, a[-1:], rc, daz, ftz)
         else:
@@ -3950,6 +3997,8 @@ def fp_reference(insn, st):
         got.append(int(v))
         flags |= fl
     mxcsr = mx if rnd else mx | flags
+    if kind == 'comi':
+        return None, got[0], mxcsr
     if kind == 'cmp':
         return None, int(''.join(str(int(g)) for g in reversed(got)), 2), \
             mxcsr
@@ -4047,6 +4096,19 @@ def fp_invariants(name, insn, st, out):
     f, scalar, kind, op, order = FP_ROWS[mn]
     dst = ops[0]
     exc, ref, mxcsr = fp_reference(insn, st)
+    if kind == 'comi':
+        # RFLAGS instead of a destination; VCOMIS* and VUCOMIS* agree
+        got = out.exc or f'RFLAGS {out.flags & FLAGS_OUT:#x} MXCSR ' \
+            f'{out.mxcsr:#x}'
+        want = exc or f'RFLAGS {ref:#x} MXCSR {mxcsr:#x}'
+        if got != want:
+            bad.append(f'{name}: differs from the Fraction formulation '
+                       f'(model {got}, formulation {want})')
+        other = 'v' + mn[2:] if mn[1] == 'u' else 'vu' + mn[1:]
+        if exc is None and model(dataclasses.replace(insn, mn=other),
+                                 st).flags != out.flags:
+            bad.append(f'{name}: RFLAGS differ from {other}\'s')
+        return bad
     val = out.k.get(dst.n) if dst.kind == 'k' else out.z.get(dst.n)
     if exc != out.exc or (exc is None and (val != ref or
                                            out.mxcsr != mxcsr)):
@@ -4142,8 +4204,8 @@ def fp_invariants(name, insn, st, out):
         rc = next((o.n for o in rest if o.n < 4),
                   st.mxcsr >> MX_RC_SHIFT & 3)
         twin = {'fmadd': 'fnmsub', 'fnmsub': 'fmadd', 'fmsub': 'fnmadd',
-                'fnmadd': 'fmsub'}[op]
-        if rc in (RN, RZ):
+                'fnmadd': 'fmsub'}.get(op)
+        if twin and rc in (RN, RZ):
             o = run(dataclasses.replace(plain, mn=mn.replace(op, twin)))
             for j in range(vops[0].size // f.es):
                 p, q = elem(base[1], f.es, j), elem(o[1], f.es, j)
@@ -5335,6 +5397,27 @@ def known_answers():
         lambda o: (o.k[3] & 0xf, o.mxcsr), (0b0001, rn))
     kat('vcmpss $0, %xmm1, %xmm2, %k3', fst({1: c1, 2: c1}, kall),
         lambda o: o.k[3], 1)
+    # V[U]COMISS: SRC1 (xmm2) ? SRC2 (xmm1) into ZF, PF, CF; a QNaN
+    # signals for VCOMISS only, and {sae} suppresses it
+    cf_mx = lambda o: (o.flags & FLAGS_OUT, o.mxcsr)     # noqa: E731
+    kat('vcomiss %xmm1, %xmm2', fst({1: c2, 2: c1}), cf_mx, (CF, rn))
+    kat('vcomiss %xmm1, %xmm2', fst({1: c1, 2: c2}), cf_mx, (0, rn))
+    kat('vucomiss %xmm1, %xmm2', fst({1: c1, 2: c1}), cf_mx, (ZF, rn))
+    qn = d(0x7fc00000)
+    kat('vucomiss %xmm1, %xmm2', fst({1: qn, 2: c1}), cf_mx,
+        (ZF | PF | CF, rn))
+    kat('vcomiss %xmm1, %xmm2', fst({1: qn, 2: c1}), cf_mx,
+        (ZF | PF | CF, rn | 1))
+    kat('vcomiss {sae}, %xmm1, %xmm2', fst({1: qn, 2: c1}), cf_mx,
+        (ZF | PF | CF, rn))
+    # VFMADDSUB231PS: xmm2 * xmm1 - xmm3 in the even elements, + in the
+    # odd ones; VFMSUBADD the other way round (3.0 is 0x40400000)
+    fa = {1: d(one, one, one, one), 2: d(two, two, two, two),
+          3: d(one, one, one, one)}
+    kat('vfmaddsub231ps %xmm1, %xmm2, %xmm3', fst(fa), out_mx,
+        (d(one, 0x40400000, one, 0x40400000), rn))
+    kat('vfmsubadd231ps %xmm1, %xmm2, %xmm3', fst(fa), out_mx,
+        (d(0x40400000, one, 0x40400000, one), rn))
     # ... from memory across the end of the page: an active element in
     # the guard page faults, MXCSR untouched
     kat('vaddps {M}, %ymm2, %ymm3{%k1}',
@@ -6260,6 +6343,16 @@ FP_MUTANTS = [
      _fp_op('vfnmsub132sd', order='213')),
     ('VFMADD213SS takes bits 127:32 from SRC2', 'vfmadd213ss',
      _mut_fma_ss_src2),
+    ('VFMADDSUB231PS adds in the even elements', 'vfmaddsub231ps',
+     _fp_op('vfmaddsub231ps', op='fmsubadd')),
+    ('VFMSUBADD132PD is VFMADD132PD', 'vfmsubadd132pd',
+     _fp_op('vfmsubadd132pd', op='fmadd')),
+    ('VUCOMISS signals a QNaN', 'vucomiss',
+     _fp_op('vucomiss', op='comi')),
+    ('VCOMISD sets CF for greater', 'vcomisd',
+     _fp_patched('vcomisd', 'fp_comi', lambda orig: lambda f, op, r, daz: (
+         lambda x: (x[0] ^ CF if not x[0] & ZF else x[0], x[1]))(
+             orig(f, op, r, daz)))),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
@@ -6619,9 +6712,11 @@ def invariants(name, form, insn, st, out, r):
     if out.exc is None and mn not in ('kortestb', 'kortestw', 'kortestd',
                                       'kortestq', 'ktestb', 'ktestw',
                                       'ktestd', 'ktestq'):
-        # group fp sets MXCSR flags (fp_invariants checks them)
-        if out.flags != st.flags or (out.mxcsr != st.mxcsr and
-                                     mn not in FP_ROWS):
+        # group fp sets MXCSR flags, V[U]COMIS* RFLAGS (fp_invariants
+        # checks them)
+        comi = mn in FP_ROWS and FP_ROWS[mn][2] == 'comi'
+        if (out.flags != st.flags and not comi) or \
+                (out.mxcsr != st.mxcsr and mn not in FP_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')

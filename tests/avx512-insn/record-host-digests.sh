@@ -16,15 +16,17 @@ done
 bin=$("$src/build.sh")
 cases=$(sed -n 's/^CASES = \([0-9]*\)$/\1/p' "$src/test-avx512-insn.py")
 seed=$(sed -n "s/^SEED = '\(0x[0-9a-f]*\)'$/\1/p" "$src/test-avx512-insn.py")
-key=$(cat "$(dirname "$bin")/forms.S" "$src/diff.c" | sha256sum | cut -d' ' -f1)
+keys=$(dirname "$bin")/keys
 export GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,Prefer_No_AVX512
 out=$src/host-digests.txt
 {
     echo "# host digests: tests/avx512-insn/record-host-digests.sh"
     echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
     echo "# date: $(date -u +%Y-%m-%d)"
-    echo "key $key cases $cases seed $seed"
-    "$bin" --digest legacy all "$cases" "$seed" | grep '^AVX512-DIGEST: '
+    echo "cases $cases seed $seed"
+    "$bin" --digest legacy all "$cases" "$seed" | grep '^AVX512-DIGEST: ' |
+        awk 'NR == FNR { key[$1] = $2; next }
+             { print $0 " key=" key[$2] }' "$keys" -
 } >"$out.new" || die "the digest run failed."
 mv "$out.new" "$out"
 note "wrote $out ($(grep -c '^AVX512-DIGEST' "$out") forms)"

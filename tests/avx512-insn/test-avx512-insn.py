@@ -34,7 +34,6 @@ glibc's own AVX-512 string functions are switched off (GLIBC_TUNABLES)
 so that the host and QEMU run the same libc code.
 """
 import collections
-import hashlib
 import os
 import re
 import subprocess
@@ -58,7 +57,7 @@ from forms_common import (ALIGNED, AT_END, CASE_DIVISOR,  # noqa: E402
 # The harness groups whose instructions TCG implements so far (see
 # docs/design-avx512-tcg.md, section 4): add a group when its step lands.
 GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
-          'perm', 'trunc']
+          'fp', 'perm', 'trunc']
 ALL_GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift',
               'fp', 'perm', 'trunc']
 # per form; diff.c runs a tenth of these of group int's forms, half of
@@ -77,17 +76,11 @@ MODEL_CASES = 100
 # each with the mnemonics that are, as GNU as spells them ('vpsubd',
 # 'vpandq', ...): model_implemented() accepts those groups' forms of these
 # mnemonics only.  Add rows as they land; a group whose every row is
-# implemented may leave this table.  The queue implements every row of
-# the groups cmp, shuf and shift (since topic 6 has 21 patches), perm
-# (since it has 24) and trunc (since it has 26); of group fp (since it has
-# 30) the VADD/VSUB/VMUL/VDIV/VMIN/VMAX/VSQRT rows, packed and scalar, with
-# embedded rounding and {sae}.  fp's compares and FMA rows raise #UD under
-# TCG.
-IMPLEMENTED = {
-    'fp': {op + kind for op in ('vadd', 'vsub', 'vmul', 'vdiv', 'vmin',
-                                'vmax', 'vsqrt')
-           for kind in ('ps', 'pd', 'ss', 'sd')},
-}
+# implemented leaves this table.  None is in part now: the queue
+# implements every row of the groups cmp, shuf and shift (since topic 6
+# has 21 patches), perm (since it has 24), trunc (since it has 26) and fp
+# (since it has 32).
+IMPLEMENTED = {}
 
 # Patterns (re.match: from the start of a form's name; a plain prefix is
 # one too) of the forms, in MODEL_GROUPS, that TCG does not implement yet
@@ -486,24 +479,35 @@ else:
                'differences')
 
 # Digests recorded on an AVX-512 host (record-host-digests.sh) stand in
-# for the host's on a CI host without AVX-512, if they were recorded with
-# these forms and this driver.
+# for the host's on a CI host without AVX-512: each one whose key (gen.py:
+# the form's code, its table entry, the driver) is still the form's.
 RECORDED = os.path.join(HERE, 'host-digests.txt')
+unrecorded = []
 if not native and os.path.exists(RECORDED):
-    with open(os.path.join(OUT, 'forms.S'), 'rb') as f:
-        key = f.read()
-    with open(os.path.join(HERE, 'diff.c'), 'rb') as f:
-        key = hashlib.sha256(key + f.read()).hexdigest()
+    with open(os.path.join(OUT, 'keys'), encoding='utf-8') as f:
+        keys = dict(line.split() for line in f)
     with open(RECORDED, encoding='utf-8') as f:
         text = f.read()
-    header = re.search(r'^key (\w+) cases (\d+) seed (\w+)$', text, re.M)
+    header = re.search(r'^cases (\d+) seed (\w+)$', text, re.M)
     where = ' '.join(re.findall(r'^# (?:cpu|date): (.*)$', text, re.M))
-    if header and header.groups() == (key, str(CASES), SEED):
-        native = digests(text)
-        T.log(f'host digests: {len(native)} forms recorded on {where}')
+    if header and header.groups() == (str(CASES), SEED):
+        for line in text.splitlines():
+            w = line.split()
+            if line.startswith('AVX512-DIGEST: ') and \
+                    w[-1] == f'key={keys.get(w[1])}':
+                native[w[1]] = w[2]
+        selftest = {f.name for f in forms_selftest.FORMS}
+        unrecorded = sorted(n for n in keys if n not in native and
+                            n not in selftest)
+        T.log(f'host digests: {len(native)} forms recorded on {where}' +
+              (f'; none for {len(unrecorded)} forms added or changed '
+               f'since (record-host-digests.sh on an AVX-512 host): '
+               f'{" ".join(unrecorded[:8])}'
+               f'{" ..." if len(unrecorded) > 8 else ""}'
+               if unrecorded else ''))
     else:
-        T.log(f'host digests recorded on {where} are for other forms, '
-              'another driver or other CASES/SEED: not used (run '
+        T.log(f'host digests recorded on {where} are for other '
+              'CASES/SEED: not used (run '
               'tests/avx512-insn/record-host-digests.sh on an AVX-512 host)')
 
 # 3. The QEMU half.  selftest first: the harness itself, host vs QEMU.

@@ -214,6 +214,27 @@ CASES = [
      '62 f3 7d 08 17 90 fc 07 00 00 03', 'ok', 'ok', 'trunc', 0),
     ('vinsertps $0x10,0x7fc(%rax),%xmm1,%xmm2 (m32, the last 4 bytes)',
      '62 f3 75 08 21 90 fc 07 00 00 10', 'ok', 'ok', 'trunc', 0),
+    # floating point: V[U]COMIS* take no mask, no vvvv and {sae} only on
+    # registers; no broadcast on scalar rows; L'L=11 without EVEX.b
+    ('vcomiss %xmm1,%xmm2', '62 f1 7c 08 2f d1', 'ok', 'ok', 'fp', 0),
+    ('vcomiss {sae},%xmm1,%xmm2', '62 f1 7c 18 2f d1', 'ok', 'ok', 'fp', 0),
+    ('vucomisd %xmm1,%xmm2', '62 f1 fd 08 2e d1', 'ok', 'ok', 'fp', 0),
+    ('aaa=001 on vcomiss %xmm1,%xmm2', '62 f1 7c 09 2f d1', 'ud', 'ud',
+     'fp', ALL),
+    ('vvvv=1110 on vcomiss %xmm1,%xmm2', '62 f1 74 08 2f d1', 'ud', 'ud',
+     'fp', 0),
+    ('b=1 on vcomiss (%rax),%xmm2', '62 f1 7c 18 2f 10', 'ud', 'ud', 'fp',
+     0),
+    ('b=1 on vfmadd231ss (%rax),%xmm1,%xmm2', '62 f2 75 18 b9 10', 'ud',
+     'ud', 'fp', 0),
+    ('vfmadd213ps %zmm1,%zmm2,%zmm3', '62 f2 6d 48 a8 d9', 'ok', 'ok', 'fp',
+     0),
+    ("L'L=11 on vfmadd213ps %zmm1,%zmm2,%zmm3", '62 f2 6d 68 a8 d9', 'ud',
+     'ud', 'fp', 0),
+    ('vcmpeqps %zmm1,%zmm3,%k2{%k1}', '62 f1 64 49 c2 d1 00', 'ok', 'ok',
+     'fp', ALL),
+    ('z=1 with a k destination, vcmpeqps %zmm1,%zmm3,%k2{%k1}{z}',
+     '62 f1 64 c9 c2 d1 00', 'ud', 'ud', 'fp', ALL),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
