@@ -8,7 +8,8 @@ mask guards element 0, bits 127:32 or 127:64 from the first source);
 VCMPPS/PD and VCMPSS/SD into an opmask with the 32 predicates of imm8;
 the FMA family VFMADD/VFMSUB/VFNMADD/VFNMSUB 132/213/231 PS/PD/SS/SD and
 VFMADDSUB/VFMSUBADD 132/213/231 PS/PD; VCOMISS/SD and VUCOMISS/SD (into
-ZF, PF and CF).
+ZF, PF and CF); the conversions between element 0 and a GPR or memory
+integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS).
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -65,7 +66,16 @@ for _t, _es in (('ps', 4), ('pd', 8)):
 for _t, _es in (('ss', 4), ('sd', 8)):
     for _u in ('', 'u'):
         ROWS[f'v{_u}comi{_t}'] = (_es, True, 'comi')
-MNEMONICS = frozenset(ROWS)
+# the conversions between element 0 and an integer: float size, 'i2f' or
+# 'f2i', unsigned, truncating (VCVTT*)
+CVT_ROWS = {}
+for _t, _es in (('ss', 4), ('sd', 8)):
+    for _u in ('', 'u'):
+        CVT_ROWS[f'vcvt{_u}si2{_t}'] = (_es, 'i2f', _u == 'u', False)
+        for _tr in ('', 't'):
+            CVT_ROWS[f'vcvt{_tr}{_t}2{_u}si'] = (_es, 'f2i', _u == 'u',
+                                                 _tr == 't')
+MNEMONICS = frozenset(ROWS) | frozenset(CVT_ROWS)
 
 
 def add(name, asm, mask, **kw):
@@ -276,4 +286,36 @@ for u in ('', 'u'):
             disp=disp_for(k, es), scale=scale_for(k), size=es, esize=es,
             n=es)
         add(f'{mn}_sae', f'{mn} {{sae}}, %xmm{s}, %xmm{t2}', '', esize=es)
+        k += 1
+
+# The conversions with a GPR: from or to a 32-bit ({A_d}) and a 64-bit
+# ({A}) GPR, the register and the memory form (VCVT[U]SI2Sx: T1S, N = the
+# integer's size; VCVT[T]Sx2[U]SI: T1F, N = the float's), and one {er}
+# (VCVTT*: {sae}) register form of each
+for mn, (es, way, _, trunc) in CVT_ROWS.items():
+    for gpr, isz in (('{A_d}', 4), ('{A}', 8)):
+        d, s, t2 = vregs(k)
+        w = f'{mn}_{isz * 8}'
+        if way == 'i2f':
+            sfx = 'l' if isz == 4 else 'q'
+            add(f'{w}_rr', f'{{evex}} {mn} {gpr}, %xmm{t2}, %xmm{d}', '',
+                esize=es, gprs='A')
+            add(f'{w}_rm', f'{{evex}} {mn}{sfx} {{M}}, %xmm{t2}, %xmm{d}', '',
+                disp=disp_for(k, isz), scale=scale_for(k), size=isz,
+                esize=isz, n=isz)
+            if isz == 8 or es == 4:     # the others are exact: no {er}
+                rc = ROUNDING[k % 4]
+                add(f'{w}_e{rc}',
+                    f'{mn} {gpr}, {{{rc}-sae}}, %xmm{t2}, %xmm{d}', '',
+                    esize=es, gprs='A')
+        else:
+            add(f'{w}_rr', f'{{evex}} {mn} %xmm{s}, {gpr}', '', esize=es,
+                gprs='A')
+            add(f'{w}_rm', f'{{evex}} {mn} {{M}}, {gpr}', '',
+                disp=disp_for(k, es), scale=scale_for(k), size=es, esize=es,
+                n=es, gprs='A')
+            rc = 'sae' if trunc else ROUNDING[k % 4]
+            add(f'{w}_{"" if trunc else "e"}{rc}',
+                f'{mn} {{{rc}-sae}}, %xmm{s}, {gpr}' if not trunc else
+                f'{mn} {{sae}}, %xmm{s}, {gpr}', '', esize=es, gprs='A')
         k += 1

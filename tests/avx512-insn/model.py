@@ -1726,10 +1726,83 @@ def sem_fp(c, f, scalar, kind, op, order):
         c.out.z[dst.n] = src1 & ((1 << 128) - 1) & ~emask(es) | low
 
 
+def cvt_row(mn):
+    """The row of forms_fp.CVT_ROWS of a conversion mnemonic (with or
+    without the l/q suffix of a memory integer) and the integer's size
+    the suffix gives (None without one), or (None, None)."""
+    if mn in forms_fp.CVT_ROWS:
+        return forms_fp.CVT_ROWS[mn], None
+    if mn[-1:] in ('l', 'q') and mn[:-1] in forms_fp.CVT_ROWS:
+        return forms_fp.CVT_ROWS[mn[:-1]], 4 if mn[-1] == 'l' else 8
+    return None, None
+
+
+def fp_to_int(f, raw, rc, daz, bits, unsigned):
+    """One element to a bits-wide integer (VCVT[T]S*2[U]SI): (value as
+    stored, flags).  NaN, infinity and what the integer cannot represent
+    after rounding raise IE and give the integer indefinite: the most
+    negative value, or 2^bits - 1 unsigned.  A negative number that
+    rounds to 0 converts to 0 unsigned (inexact)."""
+    cls, s, m, e = fp_decode(f, raw, daz)
+    indefinite = (1 << bits) - 1 if unsigned else 1 << (bits - 1)
+    de = MX_DE if not daz and fp_denormal(f, raw) else 0
+    if cls in (INF, QNAN, SNAN):
+        return indefinite, MX_IE
+    if cls == ZERO:
+        return 0, de
+    q, inexact = (m << e, False) if e >= 0 else _rint(m, -e, False, rc, s)
+    v = -q if s else q
+    lo = 0 if unsigned else -(1 << (bits - 1))
+    hi = (1 << bits) - 1 if unsigned else (1 << (bits - 1)) - 1
+    if not lo <= v <= hi:
+        return indefinite, MX_IE
+    return v & ((1 << bits) - 1), (MX_PE if inexact else 0) | de
+
+
+def int_to_fp(f, v, rc, ftz):
+    """An integer to format f, rounded (VCVT[U]SI2S*): (bits, flags)."""
+    if v == 0:
+        return 0, 0
+    return fp_round(f, 1 if v < 0 else 0, abs(v), 0, False, rc, ftz)
+
+
+def sem_cvt(c, row=None):
+    """The conversions between element 0 and a GPR or memory integer:
+    VCVT[T]SS/SD2[U]SI write the GPR (a 32-bit one zero-extended);
+    VCVT[U]SI2SS/SD write element 0 of DEST, bits 127:32 (127:64) from
+    SRC1, 511:128 zeroed.  {er} rounds that instruction (VCVTT*: always
+    toward zero) and, like {sae}, records no flag."""
+    crow, isz = cvt_row(c.i.mn)
+    es, way, unsigned, trunc = row or crow
+    f = BIN32 if es == 4 else BIN64
+    rc, sae, daz, ftz = fp_env(c)
+    if trunc:
+        rc = RZ
+    ops = [o for o in c.i.ops if o.kind in 'vmg']
+    if way == 'f2i':
+        dst, src = ops
+        v, fl = fp_to_int(f, c.velems(src, es, 1, [True])[0], rc, daz,
+                          8 * dst.size, unsigned)
+        c.out.gpr[dst.n] = v
+    else:
+        dst, src1, src2 = ops
+        isz = src2.size if src2.kind == 'g' else isz
+        raw = c.st.gpr[src2.n] if src2.kind == 'g' else \
+            c.velems(src2, isz, 1, [True])[0]
+        raw &= (1 << (8 * isz)) - 1
+        v = raw if unsigned else sx(raw, 8 * isz)
+        bits, fl = int_to_fp(f, v, rc, ftz)
+        c.out.z[dst.n] = c.z(src1.n) & ((1 << 128) - 1) & ~emask(es) | bits
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | fl
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
+    if cvt_row(mn)[0]:
+        return sem_cvt(c)
     if mn in FP_ROWS:
         return sem_fp(c, *FP_ROWS[mn])
     if mn in INT_ROWS:
@@ -2306,13 +2379,20 @@ def rand_mask(r):
     return r.getrandbits(64)
 
 
+def fp_format(mn):
+    """The floating-point format of a row of group fp."""
+    if mn in FP_ROWS:
+        return FP_ROWS[mn][0]
+    return BIN32 if cvt_row(mn)[0][0] == 4 else BIN64
+
+
 def rand_state(r, insn, form, place=None):
     """A random input for insn, with the memory operand placed inside
     the page, across either edge or in a guard page; scratch is 0."""
     z = {}
     group = getattr(form, 'group', '')
     one = cmp_lanes(r) if group == 'cmp' else \
-        fp_lanes(r, FP_ROWS[insn.mn][0]) if group == 'fp' else {
+        fp_lanes(r, fp_format(insn.mn)) if group == 'fp' else {
             'int': rand_int_lane, 'shuf': rand_shuf_lane,
             'perm': rand_perm_lane,
             'trunc': rand_trunc_lane}.get(group, rand_lane)
@@ -2361,9 +2441,38 @@ def rand_state(r, insn, form, place=None):
         st.gpr[2] = (off - insn.disp - (st.gpr[3] - (1 << 64) if
                                         st.gpr[3] >> 63 else st.gpr[3]) *
                      insn.scale) & ONES64
-    if group == 'fp':
+    if group == 'fp' and insn.mn in FP_ROWS:
         fp_partners(r, insn, st)
+    elif group == 'fp':
+        cvt_boundaries(r, insn, st)
     return st
+
+
+CVT_FLOATS = (2.0 ** 31, 2.0 ** 32, 2.0 ** 63, 2.0 ** 64, -2.0 ** 31,
+              -2.0 ** 63, 0.5, -0.5, 1.5, 2.5, -1.0, 2.0 ** 31 - 1,
+              2.0 ** 32 - 1, -2.0 ** 31 - 1)
+CVT_INTS = (2 ** 24 + 1, 2 ** 53 + 1, 2 ** 63, 2 ** 64 - 1, 2 ** 32 - 1,
+            2 ** 31, 2 ** 31 + 1, 2 ** 24 - 1, 3 << 62)
+
+
+def cvt_boundaries(r, insn, st):
+    """The conversions: in half the cases, element 0 (a register source)
+    or the GPR near an integer boundary of the conversion (2^31, 2^32,
+    2^63, 2^64, halves, their neighbours one ulp or one away)."""
+    if r.randrange(2):
+        return
+    f = fp_format(insn.mn)
+    code = '<f' if f.es == 4 else '<d'
+    src = [o for o in insn.ops if o.kind in 'vmg'][-1]
+    if src.kind == 'v':
+        x = struct.unpack(code, struct.pack(code, r.choice(CVT_FLOATS)))[0]
+        bits = int.from_bytes(struct.pack(code, x), 'little') + \
+            r.choice((-1, 0, 0, 1))
+        z = st.z[src.n]
+        st.z[src.n] = z - z % 2 ** (8 * f.es) + bits % 2 ** (8 * f.es)
+    elif src.kind == 'g':
+        st.gpr[src.n] = (r.choice(CVT_INTS) * r.choice((1, -1)) +
+                         r.choice((-1, 0, 1))) & ONES64
 
 
 def kbits(v, nb):
@@ -4012,6 +4121,76 @@ def fp_reference(insn, st):
     return None, upper << (8 * es) | low, mxcsr
 
 
+def ref_cvt(insn, st):
+    """The conversions again, from Fractions: (exception, result (GPR
+    value or DEST), MXCSR)."""
+    (es, way, unsigned, trunc), isz = cvt_row(insn.mn)
+    f = BIN32 if es == 4 else BIN64
+    rnd = [o.n for o in insn.ops if o.kind == 'r']
+    mx = st.mxcsr
+    rc = RZ if trunc else rnd[0] if rnd and rnd[0] < 4 else mx >> 13 & 3
+    daz, ftz = mx & 0x40 != 0, mx & 0x8000 != 0
+    ops = [o for o in insn.ops if o.kind in 'vmg']
+    src = ops[-1]
+    size = src.size if src.kind == 'g' else es if way == 'f2i' else isz
+    if src.kind == 'g':
+        raw = st.gpr[src.n] % 2 ** (8 * size)
+    elif src.kind == 'v':
+        raw = st.z[src.n] % 2 ** (8 * size)
+    else:
+        b = ref_source_bytes(st, src, size, size, [1])
+        if b is None:
+            return 'PF', None, mx
+        raw = int.from_bytes(b[:size], 'little')
+    if way == 'f2i':
+        bits = 8 * ops[0].size
+        v = ref_value(f, raw, daz)
+        lo = 0 if unsigned else -2 ** (bits - 1)
+        hi = 2 ** bits - 1 if unsigned else 2 ** (bits - 1) - 1
+        bad = (2 ** bits - 1 if unsigned else 2 ** (bits - 1)), MX_IE
+        if v[0] != 'num':
+            res, fl = bad
+        else:
+            x = ref_signed(v)
+            n = {RN: round, RD: math.floor, RU: math.ceil,
+                 RZ: math.trunc}[rc](x)
+            de = MX_DE if v[3] and not daz else 0
+            res, fl = bad if not lo <= n <= hi else \
+                (n % 2 ** bits, (MX_PE if n != x else 0) | de)
+    else:
+        n = raw if unsigned or raw < 2 ** (8 * size - 1) else \
+            raw - 2 ** (8 * size)
+        bits_, fl = (0, 0) if n == 0 else \
+            ref_round(f, n < 0, RefExact(abs(n)), rc, ftz)
+        res = st.z[ops[1].n] % 2 ** 128 // 2 ** (8 * es) * 2 ** (8 * es) | \
+            bits_
+    return None, res, mx if rnd else mx | fl
+
+
+def cvt_invariants(name, insn, st, out):
+    """The conversions: ref_cvt's formulation; VCVTT* is VCVT* under
+    RZ."""
+    bad = []
+    exc, ref, mxcsr = ref_cvt(insn, st)
+    ops = [o for o in insn.ops if o.kind in 'vmg']
+    dst = ops[0]
+    got = out.gpr[dst.n] if dst.kind == 'g' else out.z.get(dst.n)
+    if (out.exc, out.exc or (got, out.mxcsr)) != \
+            (exc, exc or (ref, mxcsr)):
+        bad.append(f'{name}: differs from the Fraction formulation (model '
+                   f'{out.exc or (hex(got), hex(out.mxcsr))}, formulation '
+                   f'{exc or (hex(ref), hex(mxcsr))})')
+    (_, _, _, trunc), _ = cvt_row(insn.mn)
+    if trunc and out.exc is None and \
+            not any(o.kind == 'r' for o in insn.ops):
+        rz = dataclasses.replace(st, mxcsr=st.mxcsr | 3 << MX_RC_SHIFT)
+        o = model(dataclasses.replace(insn, mn=insn.mn.replace('vcvtt',
+                                                               'vcvt')), rz)
+        if o.gpr[dst.n] != out.gpr[dst.n]:
+            bad.append(f'{name}: not VCVT* under RZ')
+    return bad
+
+
 def fp_nan_free(insn, st):
     """No element of the source registers is a NaN (the rows' relations
     below hold for numbers; NaN selection is bound to the order)."""
@@ -5410,6 +5589,27 @@ def known_answers():
         (ZF | PF | CF, rn | 1))
     kat('vcomiss {sae}, %xmm1, %xmm2', fst({1: qn, 2: c1}), cf_mx,
         (ZF | PF | CF, rn))
+    # conversions with a GPR: ties to even, the indefinites, a negative
+    # fraction truncated to 0 unsigned, 2^31 signed and unsigned, and
+    # 2^64 - 1 rounded to binary64 (up in RN, down in RZ)
+    g_mx = lambda o: (o.gpr[0], o.mxcsr)      # noqa: E731
+    z_mx = lambda o: (o.z[2] & ONES64, o.mxcsr)     # noqa: E731
+    for src, mn, want in ((0x40200000, 'vcvtss2si', (2, rn | 0x20)),
+                          (0x40600000, 'vcvtss2si', (4, rn | 0x20)),
+                          (0xbf800000, 'vcvtss2usi', (0xffffffff, rn | 1)),
+                          (0xbf000000, 'vcvttss2usi', (0, rn | 0x20)),
+                          (0x4f000000, 'vcvtss2si', (1 << 31, rn | 1)),
+                          (0x4f000000, 'vcvtss2usi', (1 << 31, rn)),
+                          (0x7fc00000, 'vcvttss2si', (1 << 31, rn | 1))):
+        kat(f'{mn} %xmm1, {{A_d}}', fst({1: d(src)},
+                                         gpr=[ONES64, 0, 0, 0]),
+            g_mx, want)
+    kat('vcvtusi2sd {A}, %xmm1, %xmm2', fst({1: 0}, gpr=[ONES64, 0, 0, 0]),
+        z_mx, (0x43f0000000000000, rn | 0x20))
+    kat('vcvtusi2sd {A}, {rz-sae}, %xmm1, %xmm2',
+        fst({1: 0}, gpr=[ONES64, 0, 0, 0]), z_mx, (0x43efffffffffffff, rn))
+    kat('vcvtsi2sd {A}, %xmm1, %xmm2', fst({1: 0}, gpr=[ONES64, 0, 0, 0]),
+        z_mx, (0xbff0000000000000, rn))
     # VFMADDSUB231PS: xmm2 * xmm1 - xmm3 in the even elements, + in the
     # odd ones; VFMSUBADD the other way round (3.0 is 0x40400000)
     fa = {1: d(one, one, one, one), 2: d(two, two, two, two),
@@ -6353,6 +6553,12 @@ FP_MUTANTS = [
      _fp_patched('vcomisd', 'fp_comi', lambda orig: lambda f, op, r, daz: (
          lambda x: (x[0] ^ CF if not x[0] & ZF else x[0], x[1]))(
              orig(f, op, r, daz)))),
+    ('VCVTSS2USI returns the signed indefinite', 'vcvtss2usi',
+     lambda c: sem_cvt(c, (4, 'f2i', False, False))),
+    ('VCVTUSI2SD converts a signed integer', 'vcvtusi2sd',
+     lambda c: sem_cvt(c, (8, 'i2f', False, False))),
+    ('VCVTTSD2SI rounds as MXCSR says', 'vcvttsd2si',
+     lambda c: sem_cvt(c, (8, 'f2i', False, False))),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
@@ -6716,7 +6922,8 @@ def invariants(name, form, insn, st, out, r):
         # checks them)
         comi = mn in FP_ROWS and FP_ROWS[mn][2] == 'comi'
         if (out.flags != st.flags and not comi) or \
-                (out.mxcsr != st.mxcsr and mn not in FP_ROWS):
+                (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
+                 not cvt_row(mn)[0]):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
@@ -6728,7 +6935,9 @@ def invariants(name, form, insn, st, out, r):
         bad += shuf_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shift':
         bad += shift_invariants(name, insn, st, out)
-    if getattr(form, 'group', '') == 'fp':
+    if getattr(form, 'group', '') == 'fp' and cvt_row(mn)[0]:
+        bad += cvt_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':
         bad += perm_invariants(name, insn, st, out)

@@ -235,6 +235,21 @@ CASES = [
      'fp', ALL),
     ('z=1 with a k destination, vcmpeqps %zmm1,%zmm3,%k2{%k1}{z}',
      '62 f1 64 c9 c2 d1 00', 'ud', 'ud', 'fp', ALL),
+    # EVEX.R and R' must be 1 when ModRM.reg names an opmask register;
+    # R' names R16-R31 for a GPR with APX, and must be 1 without
+    ("R'=0 with a k destination, vpcmpeqd %zmm1,%zmm3,%k2{%k1}",
+     '62 e1 65 49 76 d1', 'ud', 'ud', 'cmp', 0),
+    ('R=0 with a k destination, vpcmpeqd %zmm1,%zmm3,%k2{%k1}',
+     '62 71 65 49 76 d1', 'ud', 'ud', 'cmp', 0),
+    ('vcvtss2si %xmm1,%eax', '62 f1 7e 08 2d c1', 'ok', 'ok', 'fp', 0),
+    ("vcvtss2si %xmm1,%r16d (R'=0: #UD without APX)", '62 e1 7e 08 2d c1',
+     'ud', 'ok', 'fp', 0),
+    ('aaa=001 on vcvtsi2ss %eax,%xmm1,%xmm2', '62 f1 76 09 2a d0', 'ud',
+     'ud', 'fp', ALL),
+    ('vcvtusi2sd %eax,%xmm1,%xmm2', '62 f1 77 08 7b d0', 'ok', 'ok', 'fp',
+     0),
+    ('vcvtusi2sd with VEX (no VEX form)', 'c5 f3 7b d0', 'ud', 'ud', 'fp',
+     0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
