@@ -24,6 +24,11 @@ some of the immediates have their upper bits set), VINSERTPS (T1S, N = 4)
 from an xmm register and from m32 with immediates that cover every
 COUNT_S (ignored with m32), COUNT_D and a spread of ZMASKs.
 
+LATE (after group fp's forms, so that the forms before keep their GPR
+slots): VPINSRB/W/D/Q (AVX512BW, DQ) from a GPR and from memory (T1S,
+N = the element) and VPEXTRB/W/D/Q to a GPR and to memory, EVEX.128
+without a mask, with immediates whose upper bits are set too.
+
 Each form carries {evex} (GNU as would pick VEX where there is one).  The
 masked memory forms are often placed across a guard page.  diff.c draws
 this group's vector and memory inputs from pools of saturation
@@ -52,8 +57,12 @@ EXTRACT_M = [0, 3, 0x81, 0x46]
 # register and from m32 (COUNT_S ignored)
 INSERT_R = [0x00, 0x51, 0xa6, 0xf8, 0x30, 0xc2, 0x6f, 0x94]
 INSERT_M = [0x00, 0xe0, 0x75, 0x29]
+# VPINSR*/VPEXTR*: element size and feature
+INS_ROWS = {'b': (1, 'BW'), 'w': (2, 'BW'), 'd': (4, 'DQ'), 'q': (8, 'DQ')}
 MNEMONICS = frozenset(DOWN_ROWS + [mn for mn, _ in DUP_ROWS] + HALF_ROWS +
-                      ['vmovhlps', 'vmovlhps', 'vextractps', 'vinsertps'])
+                      ['vmovhlps', 'vmovlhps', 'vextractps', 'vinsertps'] +
+                      [f'vp{op}{t}' for op in ('insr', 'extr')
+                       for t in INS_ROWS])
 
 
 def down_sizes(mn):
@@ -141,3 +150,25 @@ for imm in INSERT_M:
         f'%xmm{t}, %xmm{d}', '', disp=disp_for(k, 4), scale=scale_for(k),
         size=4, n=4)
     k += 1
+
+LATE = []
+for t, (es, feat) in INS_ROWS.items():
+    gpr = '{A}' if es == 8 else '{A_d}'
+    n = 16 // es
+    for imm in (0x30 | (n - 1), 0x81):
+        d, s, t2 = vregs(k)
+        k += 1
+        LATE.append(Form(f'vpinsr{t}_r_{imm:02x}', 'trunc',
+                         f'{{evex}} vpinsr{t} ${imm}, {gpr}, %xmm{t2}, '
+                         f'%xmm{d}', feature=feat, gprs='A'))
+        LATE.append(Form(f'vpinsr{t}_m_{imm:02x}', 'trunc',
+                         f'{{evex}} vpinsr{t} ${imm}, {{M}}, %xmm{t2}, '
+                         f'%xmm{d}', feature=feat, disp=disp_for(k, es),
+                         scale=scale_for(k), size=es, n=es))
+        LATE.append(Form(f'vpextr{t}_r_{imm:02x}', 'trunc',
+                         f'{{evex}} vpextr{t} ${imm}, %xmm{s}, {gpr}',
+                         feature=feat, gprs='A'))
+        LATE.append(Form(f'vpextr{t}_m_{imm:02x}', 'trunc',
+                         f'{{evex}} vpextr{t} ${imm}, %xmm{s}, {{M}}',
+                         feature=feat, flags=STORE, disp=disp_for(k + 3, es),
+                         scale=scale_for(k + 1), size=es, n=es))

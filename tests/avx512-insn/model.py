@@ -220,7 +220,7 @@ GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'fp',
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
-         forms_trunc.FORMS + forms_fp.FORMS}
+         forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -1328,6 +1328,32 @@ def sem_insertps(c):
                          for i in range(4))
 
 
+def sem_pinsr_pextr(c):
+    """Group trunc, VPINSRB/W/D/Q: DEST := SRC1[127:0] with element
+    imm8 & (16 / es - 1) replaced by the GPR's low es bytes or m8-m64,
+    DEST[MAXVL-1:128] := 0; VPEXTRB/W/D/Q: that element of SRC to the GPR
+    (zero-extended to 64 bits: the B/W/D forms write a 32-bit register)
+    or to memory."""
+    mn = c.i.mn
+    es = forms_trunc.INS_ROWS[mn[-1]][0]
+    ops = c.i.ops
+    sel = ops[-1].n & (16 // es - 1)
+    if mn.startswith('vpinsr'):
+        dst, src1, src2 = ops[:3]
+        v = c.st.gpr[src2.n] & emask(es) if src2.kind == 'g' else \
+            c.mem.read(c.offset(), es)
+        a = c.z(src1.n) & ((1 << 128) - 1)
+        c.out.z[dst.n] = a & ~(emask(es) << (8 * es * sel)) | \
+            v << (8 * es * sel)
+        return
+    dst, src = ops[:2]
+    v = elem(c.z(src.n), es, sel)
+    if dst.kind == 'm':
+        c.mem.write(c.offset(), es, v)
+    else:
+        c.out.gpr[dst.n] = v
+
+
 def sem_trunc(c):
     mn = c.i.mn
     if mn in DOWN_ROWS:
@@ -1340,6 +1366,8 @@ def sem_trunc(c):
         return sem_extractps(c)
     if mn == 'vinsertps':
         return sem_insertps(c)
+    if mn[:6] in ('vpinsr', 'vpextr'):
+        return sem_pinsr_pextr(c)
     raise ModelError(f'no model for {mn}')
 
 
@@ -3531,6 +3559,8 @@ def trunc_reference(insn, st):
         es = 8 if mn == 'vmovddup' else 4
         return None, {dst.n: bytes_reference(
             insn, st, es, int.from_bytes(full, 'little'))}, {}, {}
+    if mn[:6] in ('vpinsr', 'vpextr'):
+        return ref_pinsr_pextr(insn, st, reg)
     # the rest: the operand is 8 bytes (VMOV*) or 4 (m32), read whole
     mem = b''
     if any(o.kind == 'm' for o in ops):
@@ -3565,6 +3595,25 @@ def trunc_reference(insn, st):
            'vmovlps': b[:8] + a[8:16], 'vmovlpd': b[:8] + a[8:16],
            'vmovhlps': b[8:16] + a[8:16], 'vmovlhps': a[:8] + b[:8]}[mn]
     return None, {dst.n: int.from_bytes(out, 'little')}, {}, {}
+
+
+def ref_pinsr_pextr(insn, st, reg):
+    """VPINSR*/VPEXTR* as byte strings: (exception, z, mem, gpr)."""
+    mn, ops = insn.mn, insn.ops
+    es = {'b': 1, 'w': 2, 'd': 4, 'q': 8}[mn[-1]]
+    sel = ops[-1].n % (16 // es)
+    mop = [o for o in ops if o.kind == 'm']
+    if mop and not ref_in_page([(st.off, st.off + es)]):
+        return 'PF', {}, {}, {}
+    if mn.startswith('vpextr'):
+        x = reg(ops[1])[es * sel:es * sel + es]
+        if ops[0].kind == 'm':
+            return None, {}, {st.off + i: x[i] for i in range(es)}, {}
+        return None, {}, {}, {ops[0].n: int.from_bytes(x, 'little')}
+    a = bytearray(reg(ops[1])[:16])
+    a[es * sel:es * sel + es] = ref_page_bytes(st, st.off, es) if mop \
+        else st.gpr[ops[2].n].to_bytes(8, 'little')[:es]
+    return None, {ops[0].n: int.from_bytes(bytes(a), 'little')}, {}, {}
 
 
 def at_offset(insn, st, off, mem):
@@ -5360,6 +5409,14 @@ def known_answers():
     # VINSERTPS (AT&T: imm, SRC2, SRC1, DEST): 156 = 0x9c: COUNT_S 2,
     # COUNT_D 1, ZMASK 1100; 50 = 0x32: COUNT_S 0, COUNT_D 3, ZMASK 0010
     i1, i2 = d(1, 2, 3, 4), d(5, 6, 7, 8)
+    # VPINSRW/VPEXTRB: imm8 masked to the element count
+    kat('vpinsrw $11, {A_d}, %xmm2, %xmm3',
+        stz({2: d(1, 2, 3, 4) | 0xff << 200, 3: 0},
+            gpr=[0x1234abcd, 0, 0, 0]),
+        lambda o: o.z[3], d(1, 2, 3, 4) & ~(0xffff << 48) | 0xabcd << 48)
+    kat('vpextrb $53, %xmm1, {A_d}',
+        stz({1: 0x11223344556677889900aabbccddeeff},
+            gpr=[ONES64, 0, 0, 0]), lambda o: o.gpr[0], 0xaa)
     kat('vinsertps $156, %xmm1, %xmm2, %xmm3',
         stz({1: i1, 2: i2, 3: full}),
         lambda o: o.z[3], d(5, 3, 0, 0))
@@ -6207,6 +6264,15 @@ def _half_keep_upper(c):
         c.out.z[dst.n] |= c.z(dst.n) & ~((1 << 128) - 1)
 
 
+def _mut_pextrb_imm(c):
+    dst, src, imm = c.i.ops
+    v = elem(c.z(src.n), 1, imm.n & 63)
+    if dst.kind == 'm':
+        c.mem.write(c.offset(), 1, v)
+    else:
+        c.out.gpr[dst.n] = v
+
+
 def _extract_imm21(c):
     """VEXTRACTPS selects the dword with imm8[2:1]."""
     dst, src, imm = c.i.ops
@@ -6282,6 +6348,11 @@ TRUNC_MUTANTS = [
     ('VEXTRACTPS selects with imm8[2:1]', 'vextractps', _extract_imm21),
     ('VEXTRACTPS keeps bits 63:32 of the GPR', 'vextractps',
      _extract_keeps_high),
+    ('VPEXTRB selects with imm8[5:0]', 'vpextrb', _mut_pextrb_imm),
+    ('VPINSRD keeps bits 255:128', 'vpinsrd',
+     lambda c: (sem_pinsr_pextr(c), c.out.z.__setitem__(
+         c.i.ops[0].n, c.out.z[c.i.ops[0].n] |
+         c.z(c.i.ops[1].n) >> 128 << 128))),
     ('VINSERTPS applies ZMASK before inserting', 'vinsertps',
      _insert_zmask_first),
     ('VINSERTPS takes COUNT_S from imm8[5:4]', 'vinsertps',
