@@ -9,7 +9,9 @@ VCMPPS/PD and VCMPSS/SD into an opmask with the 32 predicates of imm8;
 the FMA family VFMADD/VFMSUB/VFNMADD/VFNMSUB 132/213/231 PS/PD/SS/SD and
 VFMADDSUB/VFMSUBADD 132/213/231 PS/PD; VCOMISS/SD and VUCOMISS/SD (into
 ZF, PF and CF); the conversions between element 0 and a GPR or memory
-integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS).
+integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS); the packed
+conversions between dwords, binary32 and binary64 (signed and unsigned,
+rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS).
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -75,7 +77,26 @@ for _t, _es in (('ss', 4), ('sd', 8)):
         for _tr in ('', 't'):
             CVT_ROWS[f'vcvt{_tr}{_t}2{_u}si'] = (_es, 'f2i', _u == 'u',
                                                  _tr == 't')
-MNEMONICS = frozenset(ROWS) | frozenset(CVT_ROWS)
+# the packed conversions (and VCVTSS2SD/SD2SS): source and destination
+# element sizes, 'i2f', 'f2i' or 'f2f', unsigned, truncating, scalar, and
+# the rounding forms ('er', 'sae' or '': exact)
+PCVT_ROWS = {}
+for _u in ('', 'u'):
+    PCVT_ROWS[f'vcvt{_u}dq2ps'] = (4, 4, 'i2f', _u == 'u', False, False,
+                                   'er')
+    PCVT_ROWS[f'vcvt{_u}dq2pd'] = (4, 8, 'i2f', _u == 'u', False, False, '')
+    for _tr in ('', 't'):
+        PCVT_ROWS[f'vcvt{_tr}ps2{_u}dq'] = (4, 4, 'f2i', _u == 'u',
+                                            _tr == 't', False,
+                                            'sae' if _tr else 'er')
+        PCVT_ROWS[f'vcvt{_tr}pd2{_u}dq'] = (8, 4, 'f2i', _u == 'u',
+                                            _tr == 't', False,
+                                            'sae' if _tr else 'er')
+PCVT_ROWS['vcvtps2pd'] = (4, 8, 'f2f', False, False, False, 'sae')
+PCVT_ROWS['vcvtpd2ps'] = (8, 4, 'f2f', False, False, False, 'er')
+PCVT_ROWS['vcvtss2sd'] = (4, 8, 'f2f', False, False, True, 'sae')
+PCVT_ROWS['vcvtsd2ss'] = (8, 4, 'f2f', False, False, True, 'er')
+MNEMONICS = frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS)
 
 
 def add(name, asm, mask, **kw):
@@ -318,4 +339,66 @@ for mn, (es, way, _, trunc) in CVT_ROWS.items():
             add(f'{w}_{"" if trunc else "e"}{rc}',
                 f'{mn} {{{rc}-sae}}, %xmm{s}, {gpr}' if not trunc else
                 f'{mn} {{sae}}, %xmm{s}, {gpr}', '', esize=es, gprs='A')
+        k += 1
+
+# The packed conversions: each width with a register, a memory and a
+# {1toN} source, the masks in turn, and a rounding or {sae} form at 512
+# bits; a narrowing one's memory forms name their width (x, y), its
+# destination is half as wide.  VCVTSS2SD/SD2SS: register and memory
+# forms with each mask and one rounding form.
+HALF = {'x': 'x', 'y': 'x', 'z': 'y'}
+for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
+    if scalar:
+        for mask in MASKS:
+            d, s, t2 = vregs(k)
+            dst = f'%xmm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_rr{mask}', f'{{evex}} {mn} %xmm{s}, %xmm{t2}, {dst}',
+                mask, esize=ses)
+            add(f'{mn}_rm{mask}', f'{{evex}} {mn} {{M}}, %xmm{t2}, {dst}',
+                mask, disp=disp_for(k, ses), scale=scale_for(k), size=ses,
+                esize=ses, n=ses)
+            k += 1
+        rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
+        d, s, t2 = vregs(k)
+        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{MASKS[k % 3]}',
+            f'{mn} {{{rc}-sae}}, %xmm{s}, %xmm{t2}, '
+            f'%xmm{d}{mask_suffix(MASKS[k % 3], k)}'
+            if rc != 'sae' else f'{mn} {{sae}}, %xmm{s}, %xmm{t2}, '
+            f'%xmm{d}{mask_suffix(MASKS[k % 3], k)}', MASKS[k % 3],
+            esize=ses)
+        k += 1
+        continue
+    j = 0
+    for w, vl in WIDTHS:
+        sw = HALF[w] if des > ses else w
+        dw = HALF[w] if des < ses else w
+        n = vl // max(ses, des)
+        for src in ('rr', 'rm', 'bc'):
+            mask = MASKS[j % 3]
+            j += 1
+            d, s, _ = vregs(k)
+            dst = f'%{dw}mm{d}{mask_suffix(mask, k)}'
+            if src == 'rr':
+                add(f'{mn}_{w}_rr{mask}', f'{{evex}} {mn} %{sw}mm{s}, {dst}',
+                    mask, feature=feature(vl), esize=ses)
+            else:
+                size = ses if src == 'bc' else n * ses
+                sfx = w if des < ses and w != 'z' and src == 'rm' else ''
+                bc = f'{{1to{n}}}' if src == 'bc' else ''
+                add(f'{mn}_{w}_{src}{mask}',
+                    f'{{evex}} {mn}{sfx} {{M}}{bc}, {dst}', mask,
+                    feature=feature(vl), flags=BCST if bc else 0,
+                    disp=disp_for(k, size), scale=scale_for(k), size=size,
+                    esize=ses, n=size)
+            k += 1
+    if rnd:
+        mask = MASKS[k % 3]
+        rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
+        d, s, _ = vregs(k)
+        dst = f'%{HALF["z"] if des < ses else "z"}mm{d}{mask_suffix(mask, k)}'
+        srcr = f'%{HALF["z"] if des > ses else "z"}mm{s}'
+        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
+            f'{mn} {{{rc}-sae}}, {srcr}, {dst}' if rc != 'sae' else
+            f'{mn} {{sae}}, {srcr}, {dst}', mask, feature=feature(64),
+            esize=ses)
         k += 1

@@ -1825,12 +1825,106 @@ def sem_cvt(c, row=None):
         c.out.mxcsr = c.st.mxcsr | fl
 
 
+def pcvt_row(mn):
+    """The row of forms_fp.PCVT_ROWS of a mnemonic (a narrowing one's
+    memory form may carry the x or y of its width) and that width in
+    bytes (None without one), or (None, None)."""
+    if mn in forms_fp.PCVT_ROWS:
+        return forms_fp.PCVT_ROWS[mn], None
+    if mn[-1:] in ('x', 'y') and mn[:-1] in forms_fp.PCVT_ROWS:
+        return forms_fp.PCVT_ROWS[mn[:-1]], 16 if mn[-1] == 'x' else 32
+    return None, None
+
+
+def pcvt_count(insn):
+    """The number of elements a packed conversion converts."""
+    (ses, des, *_), width = pcvt_row(insn.mn)
+    ops = [o for o in insn.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    if des >= ses:
+        return dst.size // des
+    if src.kind == 'v':
+        return src.size // ses
+    if src.bcst:
+        return src.bcst
+    return (width or 64) // ses
+
+
+def f2f(fs, fd, raw, rc, daz, ftz):
+    """A binary32 element to binary64 or back: (bits, flags).  A NaN
+    keeps its sign and the top of its payload, quieted (IE if it was
+    signalling)."""
+    cls, s, m, e = fp_decode(fs, raw, daz)
+    sbit = fd.sign if s else 0
+    if cls in (QNAN, SNAN):
+        pay = raw & fs.frac
+        pay = pay << (fd.mbits - fs.mbits) if fd.mbits > fs.mbits else \
+            pay >> (fs.mbits - fd.mbits)
+        return sbit | fd.expo | fd.quiet | pay, MX_IE if cls == SNAN else 0
+    de = MX_DE if not daz and fp_denormal(fs, raw) else 0
+    if cls == INF:
+        return sbit | fd.expo, 0
+    if cls == ZERO:
+        return sbit, de
+    bits, fl = fp_round(fd, s, m, e, False, rc, ftz)
+    return bits, fl | de
+
+
+def pcvt_elem(row, raw, rc, daz, ftz):
+    """One element of a packed conversion: (bits, flags)."""
+    ses, des, way, unsigned = row[:4]
+    fs, fd = (BIN32 if ses == 4 else BIN64), (BIN32 if des == 4 else BIN64)
+    if way == 'f2i':
+        return fp_to_int(fs, raw, rc, daz, 8 * des, unsigned)
+    if way == 'i2f':
+        return int_to_fp(fd, raw if unsigned else sx(raw, 8 * ses), rc, ftz)
+    return f2f(fs, fd, raw, rc, daz, ftz)
+
+
+def sem_pcvt(c, row=None):
+    """The packed conversions: element j of SRC converted to element j of
+    DEST for the active elements (only those set flags); masking as
+    usual, over the destination's elements; a narrowing one zeroes DEST
+    from its last element up.  VCVTSS2SD/SD2SS: element 0, bits 127:64
+    (127:32) from SRC1, 511:128 zeroed."""
+    row = row or pcvt_row(c.i.mn)[0]
+    ses, des, way, unsigned, trunc, scalar = row[:6]
+    rc, sae, daz, ftz = fp_env(c)
+    if trunc:
+        rc = RZ
+    ops = [o for o in c.i.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    n = 1 if scalar else pcvt_count(c.i)
+    act = c.active(n)
+    col = c.velems(src, ses, n, act)
+    res, flags = [], 0
+    for j in range(n):
+        if not act[j]:
+            res.append(None)
+            continue
+        v, fl = pcvt_elem(row, col[j], rc, daz, ftz)
+        res.append(v)
+        flags |= fl
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | flags
+    if scalar:
+        low = res[0] if act[0] else 0 if c.i.zero else \
+            elem(c.z(dst.n), des, 0)
+        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & \
+            ~emask(des) | low
+        return
+    pad = dst.size // des - n
+    c.vwrite(dst, des, res + [0] * pad, act + [True] * pad)
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
     if cvt_row(mn)[0]:
         return sem_cvt(c)
+    if pcvt_row(mn)[0]:
+        return sem_pcvt(c)
     if mn in FP_ROWS:
         return sem_fp(c, *FP_ROWS[mn])
     if mn in INT_ROWS:
@@ -2408,10 +2502,12 @@ def rand_mask(r):
 
 
 def fp_format(mn):
-    """The floating-point format of a row of group fp."""
+    """The floating-point format of a row of group fp (a conversion: its
+    source's, or the float's)."""
     if mn in FP_ROWS:
         return FP_ROWS[mn][0]
-    return BIN32 if cvt_row(mn)[0][0] == 4 else BIN64
+    row = cvt_row(mn)[0] or pcvt_row(mn)[0]
+    return BIN32 if row[0] == 4 else BIN64
 
 
 def rand_state(r, insn, form, place=None):
@@ -4214,6 +4310,85 @@ def ref_cvt(insn, st):
         res = st.z[ops[1].n] % 2 ** 128 // 2 ** (8 * es) * 2 ** (8 * es) | \
             bits_
     return None, res, mx if rnd else mx | fl
+
+
+def ref_pcvt_elem(row, raw, rc, daz, ftz):
+    """pcvt_elem again, from Fractions (NaNs: by their bit fields)."""
+    ses, des, way, unsigned = row[:4]
+    fs, fd = (BIN32 if ses == 4 else BIN64), (BIN32 if des == 4 else BIN64)
+    if way == 'i2f':
+        n = raw if unsigned or raw < 2 ** (8 * ses - 1) else \
+            raw - 2 ** (8 * ses)
+        return (0, 0) if n == 0 else \
+            ref_round(fd, n < 0, RefExact(abs(n)), rc, ftz)
+    v = ref_value(fs, raw, daz)
+    if way == 'f2i':
+        bits = 8 * des
+        lo = 0 if unsigned else -2 ** (bits - 1)
+        hi = 2 ** bits - 1 if unsigned else 2 ** (bits - 1) - 1
+        bad = (2 ** bits - 1 if unsigned else 2 ** (bits - 1)), MX_IE
+        if v[0] != 'num':
+            return bad
+        x = ref_signed(v)
+        n = {RN: round, RD: math.floor, RU: math.ceil, RZ: math.trunc}[rc](x)
+        de = MX_DE if v[3] and not daz else 0
+        return bad if not lo <= n <= hi else \
+            (n % 2 ** bits, (MX_PE if n != x else 0) | de)
+    sign = 2 ** (8 * des - 1)
+    top = (2 ** (8 * des - 1 - fd.mbits) - 1) << fd.mbits
+    if v[0] == 'nan':
+        frac = raw % 2 ** fs.mbits
+        pay = frac * 2 ** (fd.mbits - fs.mbits) if fd.mbits > fs.mbits \
+            else frac // 2 ** (fs.mbits - fd.mbits)
+        neg = raw >= 2 ** (8 * ses - 1)
+        return (sign if neg else 0) | top | pay | 2 ** (fd.mbits - 1), \
+            0 if v[1] else MX_IE
+    if v[0] == 'inf':
+        return (sign if v[1] else 0) | top, 0
+    de = MX_DE if v[3] and not daz else 0
+    if v[2] == 0:
+        return (sign if v[1] else 0), de
+    b, fl = ref_round(fd, v[1], RefExact(v[2]), rc, ftz)
+    return b, fl | de
+
+
+def pcvt_invariants(name, insn, st, out):
+    """The packed conversions: element by element against
+    ref_pcvt_elem (register sources: the memory forms' elements are the
+    other groups' business); {er}/{sae} set no flag."""
+    bad = []
+    if out.exc is not None:
+        return bad
+    row, _ = pcvt_row(insn.mn)
+    ses, des, way, unsigned, trunc, scalar = row[:6]
+    ops = [o for o in insn.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    if src.kind != 'v':
+        return bad
+    rnd = [o.n for o in insn.ops if o.kind == 'r']
+    mx = st.mxcsr
+    rc = RZ if trunc else rnd[0] if rnd and rnd[0] < 4 else mx >> 13 & 3
+    daz, ftz = mx & 0x40 != 0, mx & 0x8000 != 0
+    n = 1 if scalar else pcvt_count(insn)
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    flags = 0
+    for j in range(n):
+        if not kv >> j & 1:
+            continue
+        want, fl = ref_pcvt_elem(row, elem(st.z[src.n], ses, j), rc, daz,
+                                 ftz)
+        flags |= fl
+        got = elem(out.z[dst.n], des, j)
+        if got != want:
+            bad.append(f'{name}: element {j}: model {got:x}, Fraction '
+                       f'formulation {want:x}')
+            break
+    if out.mxcsr != (mx if rnd else mx | flags):
+        bad.append(f'{name}: MXCSR {out.mxcsr:#x}, the Fraction '
+                   f'formulation {mx if rnd else mx | flags:#x}')
+    if not scalar and out.z[dst.n] >> (8 * des * n):
+        bad.append(f'{name}: bits above the {n} elements are set')
+    return bad
 
 
 def cvt_invariants(name, insn, st, out):
@@ -6485,6 +6660,33 @@ def _mut_minmax_no_daz(orig):
     return lambda f, op, raws, daz: orig(f, op, raws, False)
 
 
+def _mut_pd2ps_keep(c):
+    sem_pcvt(c)
+    dst = [o for o in c.i.ops if o.kind == 'v'][0]
+    keep = ((1 << 256) - 1) & ~((1 << 128) - 1)
+    if dst.n in c.out.z and dst.size == 32:
+        c.out.z[dst.n] |= c.z(dst.n) & keep
+
+
+def _fp_patched_pcvt(mn):
+    """mn with f2f leaving a signalling NaN unquieted."""
+    def sem(c):
+        g = globals()
+        orig = g['f2f']
+
+        def unquiet(fs, fd, raw, rc, daz, ftz):
+            bits, fl = orig(fs, fd, raw, rc, daz, ftz)
+            if fl & MX_IE:
+                bits &= ~fd.quiet
+            return bits, fl
+        g['f2f'] = unquiet
+        try:
+            sem_pcvt(c)
+        finally:
+            g['f2f'] = orig
+    return sem
+
+
 def _mut_cmp(how):
     def make(orig):
         def cmp(f, imm, raws, daz):
@@ -6630,6 +6832,14 @@ FP_MUTANTS = [
      lambda c: sem_cvt(c, (8, 'i2f', False, False))),
     ('VCVTTSD2SI rounds as MXCSR says', 'vcvttsd2si',
      lambda c: sem_cvt(c, (8, 'f2i', False, False))),
+    ('VCVTPD2PS keeps bits 255:128 of DEST', 'vcvtpd2ps',
+     _mut_pd2ps_keep),
+    ('VCVTTPS2UDQ rounds as MXCSR says', 'vcvttps2udq',
+     lambda c: sem_pcvt(c, (4, 4, 'f2i', True, False, False))),
+    ('VCVTUDQ2PS converts signed dwords', 'vcvtudq2ps',
+     lambda c: sem_pcvt(c, (4, 4, 'i2f', False, False, False))),
+    ('VCVTPS2PD does not quiet an SNaN', 'vcvtps2pd',
+     _fp_patched_pcvt('vcvtps2pd')),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
@@ -6897,7 +7107,8 @@ def invariants(name, form, insn, st, out, r):
         dst = ops[0]
         if mn in ('vmovss', 'vmovsd') or mn in DOWN_ROWS:
             pass                # (group trunc: trunc_down_invariants)
-        elif FP_ROWS.get(mn, (0, 0))[1]:
+        elif FP_ROWS.get(mn, (0, 0))[1] or \
+                (pcvt_row(mn)[0] or (0,) * 6)[5]:
             pass        # fp scalar: bits 127:32 (127:64) from SRC1
         elif a.exc is not None and mn in NOFS:
             pass                # trunc's dups: no fault suppression
@@ -6915,6 +7126,10 @@ def invariants(name, form, insn, st, out, r):
         else:
             keep = (st.z[ops[1].n] if mn.startswith(('vblendm', 'vpblendm'))
                     else st.z[dst.n]) & (1 << (8 * dst.size)) - 1
+            if pcvt_row(mn)[0]:
+                # a narrowing conversion zeroes DEST above its elements
+                keep &= (1 << (8 * pcvt_row(mn)[0][1] *
+                               pcvt_count(insn))) - 1
             if a.z[dst.n] != (0 if insn.zero else keep):
                 bad.append(f'{name}: all masked off changes the '
                            'destination')
@@ -6994,7 +7209,7 @@ def invariants(name, form, insn, st, out, r):
         comi = mn in FP_ROWS and FP_ROWS[mn][2] == 'comi'
         if (out.flags != st.flags and not comi) or \
                 (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
-                 not cvt_row(mn)[0]):
+                 not cvt_row(mn)[0] and not pcvt_row(mn)[0]):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
@@ -7008,6 +7223,8 @@ def invariants(name, form, insn, st, out, r):
         bad += shift_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'fp' and cvt_row(mn)[0]:
         bad += cvt_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and pcvt_row(mn)[0]:
+        bad += pcvt_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':

@@ -250,6 +250,14 @@ CASES = [
      0),
     ('vcvtusi2sd with VEX (no VEX form)', 'c5 f3 7b d0', 'ud', 'ud', 'fp',
      0),
+    # the packed conversions: an exact one takes no EVEX.b on registers;
+    # VCVTPD2PS is W1
+    ('vcvtdq2pd %ymm1,%zmm2', '62 f1 7e 48 e6 d1', 'ok', 'ok', 'fp', 0),
+    ('b=1 on vcvtdq2pd %ymm1,%zmm2 (exact: no rounding)',
+     '62 f1 7e 58 e6 d1', 'ud', 'ud', 'fp', 0),
+    ('vcvtpd2ps %zmm1,%ymm2', '62 f1 fd 48 5a d1', 'ok', 'ok', 'fp', 0),
+    ('W0 on vcvtpd2ps %zmm1,%ymm2', '62 f1 7d 48 5a d1', 'ud', 'ud', 'fp',
+     0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
