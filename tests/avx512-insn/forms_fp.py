@@ -11,7 +11,8 @@ VFMADDSUB/VFMSUBADD 132/213/231 PS/PD; VCOMISS/SD and VUCOMISS/SD (into
 ZF, PF and CF); the conversions between element 0 and a GPR or memory
 integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS); the packed
 conversions between dwords, binary32 and binary64 (signed and unsigned,
-rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS).
+rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS); VRNDSCALE,
+VGETEXP and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -96,7 +97,14 @@ PCVT_ROWS['vcvtps2pd'] = (4, 8, 'f2f', False, False, False, 'sae')
 PCVT_ROWS['vcvtpd2ps'] = (8, 4, 'f2f', False, False, False, 'er')
 PCVT_ROWS['vcvtss2sd'] = (4, 8, 'f2f', False, False, True, 'sae')
 PCVT_ROWS['vcvtsd2ss'] = (8, 4, 'f2f', False, False, True, 'er')
-MNEMONICS = frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS)
+# VRNDSCALE (imm8), VGETEXP (unary), VSCALEF: element size, scalar,
+# operation, rounding forms ('er' or 'sae')
+SPECIAL_ROWS = {}
+for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
+    for _op, _r in (('rndscale', 'sae'), ('getexp', 'sae'), ('scalef', 'er')):
+        SPECIAL_ROWS[f'v{_op}{_t}'] = (_es, _t[0] == 's', _op, _r)
+MNEMONICS = (frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS) |
+             frozenset(SPECIAL_ROWS))
 
 
 def add(name, asm, mask, **kw):
@@ -402,3 +410,64 @@ for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
             f'{mn} {{sae}}, {srcr}, {dst}', mask, feature=feature(64),
             esize=ses)
         k += 1
+
+# VRNDSCALE, VGETEXP, VSCALEF: packed at each width with a register, a
+# memory and a {1toN} source, the masks in turn, one {sae}/{er} form at
+# 512 bits; scalar with a register and a memory source and each mask, one
+# {sae}/{er} form.  VRNDSCALE's imm8 goes through scales 0-15, each
+# rounding control, MXCSR.RC (imm8[2]) and inexact suppression (imm8[3]).
+# (per row in form order: the register forms take the first of each
+# three, so that they cover imm8[2] and imm8[3] too)
+RNDSCALE_IMMS = (0x04, 0x2a, 0x4c, 0x13, 0x79, 0x95, 0x5e, 0x00, 0xf3, 0x1c,
+                 0x01, 0xe0, 0x02, 0xb1, 0x6b, 0x03, 0x08, 0x95)
+for mn, (es, is_scalar, op, rnd) in SPECIAL_ROWS.items():
+    j = 0
+    used = []
+
+    def imm():
+        used.append(0)
+        return f'${RNDSCALE_IMMS[(len(used) - 1) % len(RNDSCALE_IMMS)]}, ' \
+            if op == 'rndscale' else ''
+    unary = op in ('rndscale', 'getexp') and not is_scalar
+    if is_scalar:
+        for mask in MASKS:
+            d, s, t2 = vregs(k)
+            dst = f'%xmm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_rr{mask}',
+                f'{{evex}} {mn} {imm()}%xmm{s}, %xmm{t2}, {dst}', mask,
+                esize=es)
+            add(f'{mn}_rm{mask}', f'{{evex}} {mn} {imm()}{{M}}, %xmm{t2}, '
+                f'{dst}', mask, disp=disp_for(k, es), scale=scale_for(k),
+                size=es, esize=es, n=es)
+            k += 1
+    else:
+        for w, vl in WIDTHS:
+            for src in ('rr', 'rm', 'bc'):
+                mask = MASKS[j % 3]
+                j += 1
+                d, s, t2 = vregs(k)
+                dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+                mid = '' if unary else f', %{w}mm{t2}'
+                if src == 'rr':
+                    add(f'{mn}_{w}_rr{mask}',
+                        f'{{evex}} {mn} {imm()}%{w}mm{s}{mid}, {dst}', mask,
+                        feature=feature(vl), esize=es)
+                else:
+                    bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+                    n = es if bc else vl
+                    add(f'{mn}_{w}_{src}{mask}',
+                        f'{{evex}} {mn} {imm()}{{M}}{bc}{mid}, {dst}', mask,
+                        feature=feature(vl), flags=BCST if bc else 0,
+                        disp=disp_for(k, n), scale=scale_for(k), size=n,
+                        esize=es, n=n)
+                k += 1
+    mask = MASKS[k % 3]
+    rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
+    w = 'x' if is_scalar else 'z'
+    d, s, t2 = vregs(k)
+    mid = '' if unary else f', %{w}mm{t2}'
+    rop = '{sae}' if rc == 'sae' else f'{{{rc}-sae}}'
+    add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
+        f'{mn} {imm()}{rop}, %{w}mm{s}{mid}, %{w}mm{d}{mask_suffix(mask, k)}',
+        mask, feature=feature(64), esize=es)
+    k += 1

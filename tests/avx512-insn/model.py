@@ -1917,10 +1917,96 @@ def sem_pcvt(c, row=None):
     c.vwrite(dst, des, res + [0] * pad, act + [True] * pad)
 
 
+def fp_special(f, op, raws, imm, rc, daz, ftz):
+    """One element of VRNDSCALE (raws: SRC), VGETEXP (SRC) or VSCALEF
+    (SRC1, SRC2): (bits, flags)."""
+    vals = [fp_decode(f, r, daz) for r in raws]
+    de = MX_DE if not daz and any(fp_denormal(f, r) for r in raws) else 0
+    nan = _fp_nan(f, raws, vals)
+    if nan is not None:
+        return nan, MX_IE if any(v[0] == SNAN for v in vals) else 0
+    cls, s, m, e = vals[0]
+    sbit = f.sign if s else 0
+    if op == 'rndscale':
+        # 2^-M * round(2^M * x), M = imm8[7:4], rounded as imm8[1:0] or
+        # MXCSR.RC (imm8[2]) says; imm8[3]: no PE
+        if cls != FIN:
+            return sbit | (f.expo if cls == INF else 0), de
+        sc = imm >> 4
+        if e + sc >= 0:
+            return raws[0], de
+        q, inexact = _rint(m, -(e + sc), False,
+                           rc if imm & 4 else imm & 3, s)
+        pe = MX_PE if inexact and not imm & 8 else 0
+        if q == 0:
+            return sbit, pe | de
+        return fp_round(f, s, q, -sc, False, RN, False)[0], pe | de
+    if op == 'getexp':
+        # floor(log2(|x|)); -inf for a zero, +inf for an infinity
+        if cls == INF:
+            return f.expo, de
+        if cls == ZERO:
+            return f.sign | f.expo, de
+        return int_to_fp(f, e + m.bit_length() - 1, RN, False)[0], de
+    # scalef: SRC1 * 2^floor(SRC2)
+    cb, sb, mb, eb = vals[1]
+    if cb == INF:
+        if (sb and cls == INF) or (not sb and cls == ZERO):
+            return f.indefinite, MX_IE
+        return sbit | (0 if sb else f.expo), de
+    if cls in (ZERO, INF):
+        return sbit | (f.expo if cls == INF else 0), de
+    if cb == ZERO:
+        n = 0
+    else:
+        q = mb << eb if eb >= 0 else mb >> -eb
+        n = -q - (1 if eb < 0 and mb & ((1 << -eb) - 1) else 0) if sb \
+            else q
+    n = max(min(n, 4096), -4096)
+    bits, fl = fp_round(f, s, m, e + n, False, rc, ftz)
+    return bits, fl | de
+
+
+def sem_special(c):
+    """VRNDSCALE, VGETEXP and VSCALEF, per active element (only those set
+    flags); the scalar rows compute element 0 and take bits 127:32
+    (127:64) from SRC1.  {sae} suppresses every flag, {er} rounds."""
+    es, scalar, op, _ = forms_fp.SPECIAL_ROWS[c.i.mn]
+    f = BIN32 if es == 4 else BIN64
+    rc, sae, daz, ftz = fp_env(c)
+    imm = next((o.n for o in c.i.ops if o.kind == 'i'), 0)
+    ops = [o for o in c.i.ops if o.kind in 'vm']
+    dst, srcs = ops[0], ops[1:]
+    n = 1 if scalar else dst.size // es
+    act = c.active(n)
+    if op != 'scalef':
+        srcs = srcs[-1:]
+    cols = [c.velems(o, es, n, act) for o in srcs]
+    res, flags = [], 0
+    for j in range(n):
+        if not act[j]:
+            res.append(None)
+            continue
+        v, fl = fp_special(f, op, [col[j] for col in cols], imm, rc, daz,
+                           ftz)
+        res.append(v)
+        flags |= fl
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | flags
+    if scalar:
+        low = res[0] if act[0] else 0 if c.i.zero else \
+            elem(c.z(dst.n), es, 0)
+        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & ~emask(es) | low
+    else:
+        c.vwrite(dst, es, res, act)
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
+    if mn in forms_fp.SPECIAL_ROWS:
+        return sem_special(c)
     if cvt_row(mn)[0]:
         return sem_cvt(c)
     if pcvt_row(mn)[0]:
@@ -2506,7 +2592,7 @@ def fp_format(mn):
     source's, or the float's)."""
     if mn in FP_ROWS:
         return FP_ROWS[mn][0]
-    row = cvt_row(mn)[0] or pcvt_row(mn)[0]
+    row = cvt_row(mn)[0] or pcvt_row(mn)[0] or forms_fp.SPECIAL_ROWS[mn]
     return BIN32 if row[0] == 4 else BIN64
 
 
@@ -4391,6 +4477,90 @@ def pcvt_invariants(name, insn, st, out):
     return bad
 
 
+def ref_special(f, op, raws, imm, rc, daz, ftz):
+    """fp_special again, from Fractions."""
+    vals = [ref_value(f, r, daz) for r in raws]
+    nan = ref_nan(f, vals)
+    if nan:
+        return nan
+    de = 0 if daz or not any(v[0] == 'num' and v[3] for v in vals) \
+        else MX_DE
+    width = 8 * f.es
+    sign = 2 ** (width - 1)
+    inf = (2 ** (width - 1 - f.mbits) - 1) << f.mbits
+    a = vals[0]
+    neg = a[1]
+    if op == 'rndscale':
+        if a[0] == 'inf' or a[2] == 0:
+            return (sign if neg else 0) | (inf if a[0] == 'inf' else 0), de
+        sc = Fraction(2) ** (imm >> 4)
+        mode = rc if imm & 4 else imm & 3
+        y = ref_signed(a) * sc
+        q = {RN: round, RD: math.floor, RU: math.ceil, RZ: math.trunc}[mode](y)
+        pe = MX_PE if q != y and not imm & 8 else 0
+        if q == 0:
+            return (sign if neg else 0), pe | de
+        return ref_round(f, q < 0, RefExact(abs(q) / sc), RN, False)[0], \
+            pe | de
+    if op == 'getexp':
+        if a[0] == 'inf':
+            return inf, de
+        if a[2] == 0:
+            return sign | inf, de
+        ex = RefExact(a[2]).floor_log2()
+        return (0, de) if ex == 0 else \
+            (ref_round(f, ex < 0, RefExact(abs(ex)), RN, False)[0], de)
+    b = vals[1]
+    if b[0] == 'inf':
+        if (b[1] and a[0] == 'inf') or \
+                (not b[1] and a[0] == 'num' and a[2] == 0):
+            return (2 ** (width - f.mbits) - 1) << f.mbits | \
+                2 ** (f.mbits - 1), MX_IE
+        return (sign if neg else 0) | (0 if b[1] else inf), de
+    if a[0] == 'inf' or a[2] == 0:
+        return (sign if neg else 0) | (inf if a[0] == 'inf' else 0), de
+    n = max(min(math.floor(ref_signed(b)), 4096), -4096)
+    bits, fl = ref_round(f, neg, RefExact(a[2] * Fraction(2) ** n), rc, ftz)
+    return bits, fl | de
+
+
+def special_invariants(name, insn, st, out):
+    """VRNDSCALE, VGETEXP, VSCALEF: register forms element by element
+    against ref_special; {sae}/{er} set no flag."""
+    bad = []
+    if out.exc is not None:
+        return bad
+    es, scalar, op, _ = forms_fp.SPECIAL_ROWS[insn.mn]
+    f = BIN32 if es == 4 else BIN64
+    ops = [o for o in insn.ops if o.kind in 'vm']
+    if any(o.kind == 'm' for o in ops):
+        return bad
+    dst, srcs = ops[0], ops[1:] if op == 'scalef' else ops[-1:]
+    rnd = [o.n for o in insn.ops if o.kind == 'r']
+    imm = next((o.n for o in insn.ops if o.kind == 'i'), 0)
+    mx = st.mxcsr
+    rc = rnd[0] if rnd and rnd[0] < 4 else mx >> 13 & 3
+    daz, ftz = mx & 0x40 != 0, mx & 0x8000 != 0
+    n = 1 if scalar else dst.size // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    flags = 0
+    for j in range(n):
+        if not kv >> j & 1:
+            continue
+        want, fl = ref_special(f, op, [elem(st.z[o.n], es, j) for o in srcs],
+                               imm, rc, daz, ftz)
+        flags |= fl
+        got = elem(out.z[dst.n], es, j)
+        if got != want:
+            bad.append(f'{name}: element {j}: model {got:x}, Fraction '
+                       f'formulation {want:x}')
+            break
+    if out.mxcsr != (mx if rnd else mx | flags):
+        bad.append(f'{name}: MXCSR {out.mxcsr:#x}, the Fraction '
+                   f'formulation {mx if rnd else mx | flags:#x}')
+    return bad
+
+
 def cvt_invariants(name, insn, st, out):
     """The conversions: ref_cvt's formulation; VCVTT* is VCVT* under
     RZ."""
@@ -5821,6 +5991,23 @@ def known_answers():
         (ZF | PF | CF, rn | 1))
     kat('vcomiss {sae}, %xmm1, %xmm2', fst({1: qn, 2: c1}), cf_mx,
         (ZF | PF | CF, rn))
+    # VRNDSCALE: imm8[2] takes MXCSR.RC (2.5 up: 3), M = 1 rounds to
+    # halves, imm8[3] keeps PE out; VGETEXP: 0.3 is 1.2 * 2^-2, a zero
+    # gives -inf; VSCALEF: floor(-0.5) is -1
+    kat('vrndscaleps $4, %xmm1, %xmm3', fst({1: d(0x40200000), 3: 0},
+                                            mx=ru),
+        out_mx, (0x40400000, ru | 0x20))
+    kat('vrndscaleps $0, %xmm1, %xmm3', fst({1: d(0x40200000), 3: 0},
+                                            mx=ru),
+        out_mx, (0x40000000, ru | 0x20))
+    kat('vrndscaleps $28, %xmm1, %xmm3', fst({1: d(0x3fa66666), 3: 0},
+                                             mx=rd),
+        out_mx, (0x3f800000, rd))
+    kat('vgetexpps %xmm1, %xmm3', fst({1: d(0x3e99999a, 0), 3: 0}),
+        out_mx, (d(0xc0000000, 0xff800000, 0xff800000, 0xff800000), rn))
+    kat('vscalefps %xmm1, %xmm2, %xmm3',
+        fst({1: d(0xbf000000), 2: d(0x3fc00000), 3: 0}), out_mx,
+        (0x3f400000, rn))
     # conversions with a GPR: ties to even, the indefinites, a negative
     # fraction truncated to 0 unsigned, 2^31 signed and unsigned, and
     # 2^64 - 1 rounded to binary64 (up in RN, down in RZ)
@@ -6660,6 +6847,59 @@ def _mut_minmax_no_daz(orig):
     return lambda f, op, raws, daz: orig(f, op, raws, False)
 
 
+def _mut_special(op, change_imm):
+    """sem_special with imm8 changed for op."""
+    def sem(c):
+        g = globals()
+        orig = g['fp_special']
+
+        def patched(f, o, raws, imm, rc, daz, ftz):
+            return orig(f, o, raws, change_imm(imm) if o == op else imm, rc,
+                        daz, ftz)
+        g['fp_special'] = patched
+        try:
+            sem_special(c)
+        finally:
+            g['fp_special'] = orig
+    return sem
+
+
+def _mut_scalef_trunc(c):
+    g = globals()
+    orig = g['fp_special']
+
+    def patched(f, op, raws, imm, rc, daz, ftz):
+        cb, sb, mb, eb = fp_decode(f, raws[1], daz)
+        if cb == FIN and sb and eb < 0 and mb & ((1 << -eb) - 1):
+            # round SRC2 toward zero instead of down: one more
+            raws = [raws[0], raws[1]]
+            bits, fl = orig(f, op, raws, imm, rc, daz, ftz)
+            ca, sa, ma, ea = fp_decode(f, bits, False)
+            if ca == FIN:
+                return fp_round(f, sa, ma, ea + 1, False, rc, ftz)[0], fl
+            return bits, fl
+        return orig(f, op, raws, imm, rc, daz, ftz)
+    g['fp_special'] = patched
+    try:
+        sem_special(c)
+    finally:
+        g['fp_special'] = orig
+
+
+def _mut_getexp_zero(c):
+    g = globals()
+    orig = g['fp_special']
+
+    def patched(f, op, raws, imm, rc, daz, ftz):
+        bits, fl = orig(f, op, raws, imm, rc, daz, ftz)
+        return (f.expo, fl) if bits == f.sign | f.expo else (bits, fl)
+    g['fp_special'] = patched
+    try:
+        sem_special(c)
+    finally:
+        g['fp_special'] = orig
+
+
 def _mut_pd2ps_keep(c):
     sem_pcvt(c)
     dst = [o for o in c.i.ops if o.kind == 'v'][0]
@@ -6840,6 +7080,12 @@ FP_MUTANTS = [
      lambda c: sem_pcvt(c, (4, 4, 'i2f', False, False, False))),
     ('VCVTPS2PD does not quiet an SNaN', 'vcvtps2pd',
      _fp_patched_pcvt('vcvtps2pd')),
+    ('VRNDSCALEPS ignores imm8[2] (MXCSR.RC)', 'vrndscaleps',
+     _mut_special('rndscale', lambda imm: imm & ~4)),
+    ('VRNDSCALEPD reports PE under imm8[3]', 'vrndscalepd',
+     _mut_special('rndscale', lambda imm: imm & ~8)),
+    ('VSCALEFPS truncates SRC2 toward zero', 'vscalefps', _mut_scalef_trunc),
+    ('VGETEXPSD of a zero is +inf', 'vgetexpsd', _mut_getexp_zero),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
@@ -7108,7 +7354,8 @@ def invariants(name, form, insn, st, out, r):
         if mn in ('vmovss', 'vmovsd') or mn in DOWN_ROWS:
             pass                # (group trunc: trunc_down_invariants)
         elif FP_ROWS.get(mn, (0, 0))[1] or \
-                (pcvt_row(mn)[0] or (0,) * 6)[5]:
+                (pcvt_row(mn)[0] or (0,) * 6)[5] or \
+                forms_fp.SPECIAL_ROWS.get(mn, (0, 0))[1]:
             pass        # fp scalar: bits 127:32 (127:64) from SRC1
         elif a.exc is not None and mn in NOFS:
             pass                # trunc's dups: no fault suppression
@@ -7209,7 +7456,8 @@ def invariants(name, form, insn, st, out, r):
         comi = mn in FP_ROWS and FP_ROWS[mn][2] == 'comi'
         if (out.flags != st.flags and not comi) or \
                 (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
-                 not cvt_row(mn)[0] and not pcvt_row(mn)[0]):
+                 not cvt_row(mn)[0] and not pcvt_row(mn)[0] and
+                 mn not in forms_fp.SPECIAL_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
@@ -7225,6 +7473,9 @@ def invariants(name, form, insn, st, out, r):
         bad += cvt_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp' and pcvt_row(mn)[0]:
         bad += pcvt_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and \
+            mn in forms_fp.SPECIAL_ROWS:
+        bad += special_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':

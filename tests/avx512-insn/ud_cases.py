@@ -258,6 +258,17 @@ CASES = [
     ('vcvtpd2ps %zmm1,%ymm2', '62 f1 fd 48 5a d1', 'ok', 'ok', 'fp', 0),
     ('W0 on vcvtpd2ps %zmm1,%ymm2', '62 f1 7d 48 5a d1', 'ud', 'ud', 'fp',
      0),
+    # VRNDSCALEPS is W0 (its row is VROUNDPS's); VSCALEF shares 2C with
+    # the VEX VMASKMOVPS, VGETEXP has no VEX form
+    ('vrndscaleps $0x0,%zmm1,%zmm2', '62 f3 7d 48 08 d1 00', 'ok', 'ok',
+     'fp', 0),
+    ('W1 on vrndscaleps $0x0,%zmm1,%zmm2', '62 f3 fd 48 08 d1 00', 'ud',
+     'ud', 'fp', 0),
+    ('vscalefps %zmm1,%zmm2,%zmm3', '62 f2 6d 48 2c d9', 'ok', 'ok', 'fp',
+     0),
+    ('vgetexpps %zmm1,%zmm2', '62 f2 7d 48 42 d1', 'ok', 'ok', 'fp', 0),
+    ('vgetexpps with VEX (no VEX form)', 'c4 e2 7d 42 d1', 'ud', 'ud', 'fp',
+     0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
