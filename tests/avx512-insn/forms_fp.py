@@ -12,7 +12,7 @@ ZF, PF and CF); the conversions between element 0 and a GPR or memory
 integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS); the packed
 conversions between dwords, binary32 and binary64 (signed and unsigned,
 rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS); VRNDSCALE,
-VGETEXP and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).
+VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -97,11 +97,13 @@ PCVT_ROWS['vcvtps2pd'] = (4, 8, 'f2f', False, False, False, 'sae')
 PCVT_ROWS['vcvtpd2ps'] = (8, 4, 'f2f', False, False, False, 'er')
 PCVT_ROWS['vcvtss2sd'] = (4, 8, 'f2f', False, False, True, 'sae')
 PCVT_ROWS['vcvtsd2ss'] = (8, 4, 'f2f', False, False, True, 'er')
-# VRNDSCALE (imm8), VGETEXP (unary), VSCALEF: element size, scalar,
+# VRNDSCALE, VGETMANT (imm8), VGETEXP (unary), VSCALEF: element size,
+# scalar,
 # operation, rounding forms ('er' or 'sae')
 SPECIAL_ROWS = {}
 for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
-    for _op, _r in (('rndscale', 'sae'), ('getexp', 'sae'), ('scalef', 'er')):
+    for _op, _r in (('rndscale', 'sae'), ('getexp', 'sae'), ('scalef', 'er'),
+                    ('getmant', 'sae')):
         SPECIAL_ROWS[f'v{_op}{_t}'] = (_es, _t[0] == 's', _op, _r)
 MNEMONICS = (frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS) |
              frozenset(SPECIAL_ROWS))
@@ -420,15 +422,19 @@ for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
 # three, so that they cover imm8[2] and imm8[3] too)
 RNDSCALE_IMMS = (0x04, 0x2a, 0x4c, 0x13, 0x79, 0x95, 0x5e, 0x00, 0xf3, 0x1c,
                  0x01, 0xe0, 0x02, 0xb1, 0x6b, 0x03, 0x08, 0x95)
+# VGETMANT's imm8: interval (imm8[1:0]) and sign control (imm8[3:2])
+GETMANT_IMMS = (0x0c, 0x01, 0x02, 0x03, 0x04, 0x08, 0x09, 0x0e, 0x07, 0x0b,
+                0x05, 0x0a, 0x0f, 0x06, 0x0d, 0x00, 0xf1, 0x38)
 for mn, (es, is_scalar, op, rnd) in SPECIAL_ROWS.items():
     j = 0
     used = []
 
     def imm():
         used.append(0)
-        return f'${RNDSCALE_IMMS[(len(used) - 1) % len(RNDSCALE_IMMS)]}, ' \
-            if op == 'rndscale' else ''
-    unary = op in ('rndscale', 'getexp') and not is_scalar
+        imms = {'rndscale': RNDSCALE_IMMS, 'getmant': GETMANT_IMMS}
+        return f'${imms[op][(len(used) - 1) % len(imms[op])]}, ' \
+            if op in imms else ''
+    unary = op in ('rndscale', 'getexp', 'getmant') and not is_scalar
     if is_scalar:
         for mask in MASKS:
             d, s, t2 = vregs(k)

@@ -1941,6 +1941,22 @@ def fp_special(f, op, raws, imm, rc, daz, ftz):
         if q == 0:
             return sbit, pe | de
         return fp_round(f, s, q, -sc, False, RN, False)[0], pe | de
+    if op == 'getmant':
+        # the mantissa in the interval imm8[1:0]; sign: SRC's or (imm8[2])
+        # positive; imm8[3]: a negative number (not a zero) is invalid;
+        # 1.0 for a zero or an infinity
+        if s and imm & 8 and cls != ZERO:
+            return f.indefinite, MX_IE
+        sbit = 0 if imm & 4 else sbit
+        one = (f.bias << f.mbits)
+        if cls != FIN:
+            return sbit | one, de
+        top = m.bit_length() - 1
+        frac = (m << (f.mbits - top)) & f.frac
+        ue = e + top
+        ne = {0: f.bias, 1: f.bias - (ue & 1), 2: f.bias - 1,
+              3: f.bias - (frac >> (f.mbits - 1) & 1)}[imm & 3]
+        return sbit | ne << f.mbits | frac, de
     if op == 'getexp':
         # floor(log2(|x|)); -inf for a zero, +inf for an infinity
         if cls == INF:
@@ -4502,6 +4518,18 @@ def ref_special(f, op, raws, imm, rc, daz, ftz):
             return (sign if neg else 0), pe | de
         return ref_round(f, q < 0, RefExact(abs(q) / sc), RN, False)[0], \
             pe | de
+    if op == 'getmant':
+        if neg and imm & 8 and not (a[0] == 'num' and a[2] == 0):
+            return (2 ** (width - f.mbits) - 1) << f.mbits | \
+                2 ** (f.mbits - 1), MX_IE
+        sb = 0 if imm & 4 or not neg else sign
+        if a[0] == 'inf' or a[2] == 0:
+            return sb | (2 ** (width - 2 - f.mbits) - 1) << f.mbits, de
+        ex = RefExact(a[2]).floor_log2()
+        mt = a[2] / Fraction(2) ** ex             # in [1, 2)
+        lo = {0: 1, 1: Fraction(1, 2) if ex % 2 else 1, 2: Fraction(1, 2),
+              3: Fraction(1, 2) if mt >= Fraction(3, 2) else 1}[imm & 3]
+        return sb | ref_round(f, False, RefExact(mt * lo), RN, False)[0], de
     if op == 'getexp':
         if a[0] == 'inf':
             return inf, de
@@ -7085,7 +7113,11 @@ FP_MUTANTS = [
     ('VRNDSCALEPD reports PE under imm8[3]', 'vrndscalepd',
      _mut_special('rndscale', lambda imm: imm & ~8)),
     ('VSCALEFPS truncates SRC2 toward zero', 'vscalefps', _mut_scalef_trunc),
-    ('VGETEXPSD of a zero is +inf', 'vgetexpsd', _mut_getexp_zero),
+    ('VGETMANTPS ignores imm8[2] (positive sign)', 'vgetmantps',
+     _mut_special('getmant', lambda imm: imm & ~4)),
+    ('VGETMANTPD puts [1/2,2) on the even exponents', 'vgetmantpd',
+     _mut_special('getmant', lambda imm: imm ^ 2 if imm & 3 == 1 else imm)),
+    ('VGETEXPPD of a zero is +inf', 'vgetexppd', _mut_getexp_zero),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
