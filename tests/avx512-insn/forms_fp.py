@@ -185,18 +185,24 @@ def scalar(mn, es, k, masks=MASKS):
     return k
 
 
+def add_rounding(mn, es, k, rc, sw, dw, mw=None, imm=''):
+    """Form number k: the register form with embedded rounding rc ('rn',
+    ... or 'sae'), source, destination and (mw) first-source widths
+    'x', 'y' or 'z', the mask MASKS[k % 3]."""
+    mask = MASKS[k % 3]
+    d, s, t = vregs(k)
+    mid = f', %{mw}mm{t}' if mw else ''
+    rop = '{sae}' if rc == 'sae' else f'{{{rc}-sae}}'
+    add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
+        f'{mn} {imm}{rop}, %{sw}mm{s}{mid}, %{dw}mm{d}{mask_suffix(mask, k)}',
+        mask, feature=feature(64), esize=es)
+
+
 def rounding(mn, es, nsrc, k, rcs, width):
     """Embedded rounding or {sae} register forms at width ('z' or 'x' for
     the scalar rows), the masks in turn."""
     for rc in rcs:
-        mask = MASKS[k % 3]
-        d, s, t = vregs(k)
-        dst = f'%{width}mm{d}{mask_suffix(mask, k)}'
-        mid = f', %{width}mm{t}' if nsrc == 2 else ''
-        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
-            f'{mn} {{{rc}-sae}}, %{width}mm{s}{mid}, {dst}'
-            if rc != 'sae' else f'{mn} {{sae}}, %{width}mm{s}{mid}, {dst}',
-            mask, feature=feature(64), esize=es)
+        add_rounding(mn, es, k, rc, width, width, width if nsrc == 2 else None)
         k += 1
     return k
 
@@ -368,14 +374,8 @@ for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
                 mask, disp=disp_for(k, ses), scale=scale_for(k), size=ses,
                 esize=ses, n=ses)
             k += 1
-        rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
-        d, s, t2 = vregs(k)
-        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{MASKS[k % 3]}',
-            f'{mn} {{{rc}-sae}}, %xmm{s}, %xmm{t2}, '
-            f'%xmm{d}{mask_suffix(MASKS[k % 3], k)}'
-            if rc != 'sae' else f'{mn} {{sae}}, %xmm{s}, %xmm{t2}, '
-            f'%xmm{d}{mask_suffix(MASKS[k % 3], k)}', MASKS[k % 3],
-            esize=ses)
+        add_rounding(mn, ses, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4],
+                     'x', 'x', 'x')
         k += 1
         continue
     j = 0
@@ -402,15 +402,9 @@ for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
                     esize=ses, n=size)
             k += 1
     if rnd:
-        mask = MASKS[k % 3]
-        rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
-        d, s, _ = vregs(k)
-        dst = f'%{HALF["z"] if des < ses else "z"}mm{d}{mask_suffix(mask, k)}'
-        srcr = f'%{HALF["z"] if des > ses else "z"}mm{s}'
-        add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
-            f'{mn} {{{rc}-sae}}, {srcr}, {dst}' if rc != 'sae' else
-            f'{mn} {{sae}}, {srcr}, {dst}', mask, feature=feature(64),
-            esize=ses)
+        add_rounding(mn, ses, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4],
+                     HALF['z'] if des > ses else 'z',
+                     HALF['z'] if des < ses else 'z')
         k += 1
 
 # VRNDSCALE, VGETEXP, VSCALEF: packed at each width with a register, a
@@ -467,13 +461,7 @@ for mn, (es, is_scalar, op, rnd) in SPECIAL_ROWS.items():
                         disp=disp_for(k, n), scale=scale_for(k), size=n,
                         esize=es, n=n)
                 k += 1
-    mask = MASKS[k % 3]
-    rc = 'sae' if rnd == 'sae' else ROUNDING[k % 4]
     w = 'x' if is_scalar else 'z'
-    d, s, t2 = vregs(k)
-    mid = '' if unary else f', %{w}mm{t2}'
-    rop = '{sae}' if rc == 'sae' else f'{{{rc}-sae}}'
-    add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
-        f'{mn} {imm()}{rop}, %{w}mm{s}{mid}, %{w}mm{d}{mask_suffix(mask, k)}',
-        mask, feature=feature(64), esize=es)
+    add_rounding(mn, es, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4], w, w,
+                 None if unary else w, imm())
     k += 1

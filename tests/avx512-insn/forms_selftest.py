@@ -17,6 +17,12 @@ either edge of the page and AT_END in the page's last 16 bytes, where a
 32-byte read faults.  In the APX variant GNU as encodes them with EVEX
 (VEX cannot name R16-R31): they need AVX512VL there, and their
 displacement scales by N = 16 (tuple M128).
+
+LATE (after every other group's forms, so that those keep their GPR
+slots): VEX rows whose decoding the AVX-512 work changed, against the
+host: VCVTDQ2PD, whose VEX.128 form read 16 bytes for its m64 (AT_END
+puts it in the page's last 8 bytes), and VCMPPS, whose row the EVEX
+compare into k now shares a decoder with.
 """
 from forms_common import (Form, ALIGNED, AT_END, FAULTY, MISALIGN, STORE,
                           disp_for, scale_for)
@@ -63,3 +69,12 @@ for j, (mn, es, reg) in enumerate((('vpslld', 4, 1), ('vpsrlq', 8, 3),
     add(f'st_{mn}_ym', f'{mn} {{M}}, %ymm{reg}, %ymm{reg + 1}', enc='vex',
         feature='AVX2', flags=FAULTY | AT_END, disp=disp_for(k + 3 + j, 16),
         scale=scale_for(k + 3 + j), size=16, esize=es, n=16)
+
+LATE = []
+for name, asm, kw in (
+        ('st_vcvtdq2pd_m64', 'vcvtdq2pd {M}, %xmm6',
+         dict(flags=FAULTY | AT_END, disp=disp_for(k + 6, 8),
+              scale=scale_for(k + 6), size=8, esize=4, n=8)),
+        ('st_vcvtdq2pd_y', 'vcvtdq2pd %xmm7, %ymm8', {}),
+        ('st_vcmpps_y', 'vcmpps $17, %ymm9, %ymm10, %ymm11', {})):
+    LATE.append(Form(name, 'selftest', asm, enc='vex', feature='AVX', **kw))

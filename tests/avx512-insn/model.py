@@ -4454,6 +4454,31 @@ def ref_pcvt_elem(row, raw, rc, daz, ftz):
     return b, fl | de
 
 
+def ref_elementwise(name, insn, st, out, dst, des, n, ref):
+    """The active elements j < n of DEST (des bytes each) against ref(j)
+    (bits, flags) of the second formulation, and MXCSR against their
+    flags (none under {er}/{sae})."""
+    bad = []
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    flags = 0
+    for j in range(n):
+        if not kv >> j & 1:
+            continue
+        want, fl = ref(j)
+        flags |= fl
+        got = elem(out.z[dst.n], des, j)
+        if got != want:
+            bad.append(f'{name}: element {j}: model {got:x}, Fraction '
+                       f'formulation {want:x}')
+            break
+    mx = st.mxcsr if any(o.kind == 'r' for o in insn.ops) else \
+        st.mxcsr | flags
+    if out.mxcsr != mx:
+        bad.append(f'{name}: MXCSR {out.mxcsr:#x}, the Fraction '
+                   f'formulation {mx:#x}')
+    return bad
+
+
 def pcvt_invariants(name, insn, st, out):
     """The packed conversions: element by element against
     ref_pcvt_elem (register sources: the memory forms' elements are the
@@ -4472,22 +4497,9 @@ def pcvt_invariants(name, insn, st, out):
     rc = RZ if trunc else rnd[0] if rnd and rnd[0] < 4 else mx >> 13 & 3
     daz, ftz = mx & 0x40 != 0, mx & 0x8000 != 0
     n = 1 if scalar else pcvt_count(insn)
-    kv = ONES64 if insn.mask is None else st.k[insn.mask]
-    flags = 0
-    for j in range(n):
-        if not kv >> j & 1:
-            continue
-        want, fl = ref_pcvt_elem(row, elem(st.z[src.n], ses, j), rc, daz,
-                                 ftz)
-        flags |= fl
-        got = elem(out.z[dst.n], des, j)
-        if got != want:
-            bad.append(f'{name}: element {j}: model {got:x}, Fraction '
-                       f'formulation {want:x}')
-            break
-    if out.mxcsr != (mx if rnd else mx | flags):
-        bad.append(f'{name}: MXCSR {out.mxcsr:#x}, the Fraction '
-                   f'formulation {mx if rnd else mx | flags:#x}')
+    bad += ref_elementwise(name, insn, st, out, dst, des, n, lambda j:
+                           ref_pcvt_elem(row, elem(st.z[src.n], ses, j), rc,
+                                         daz, ftz))
     if not scalar and out.z[dst.n] >> (8 * des * n):
         bad.append(f'{name}: bits above the {n} elements are set')
     return bad
@@ -4570,23 +4582,10 @@ def special_invariants(name, insn, st, out):
     rc = rnd[0] if rnd and rnd[0] < 4 else mx >> 13 & 3
     daz, ftz = mx & 0x40 != 0, mx & 0x8000 != 0
     n = 1 if scalar else dst.size // es
-    kv = ONES64 if insn.mask is None else st.k[insn.mask]
-    flags = 0
-    for j in range(n):
-        if not kv >> j & 1:
-            continue
-        want, fl = ref_special(f, op, [elem(st.z[o.n], es, j) for o in srcs],
-                               imm, rc, daz, ftz)
-        flags |= fl
-        got = elem(out.z[dst.n], es, j)
-        if got != want:
-            bad.append(f'{name}: element {j}: model {got:x}, Fraction '
-                       f'formulation {want:x}')
-            break
-    if out.mxcsr != (mx if rnd else mx | flags):
-        bad.append(f'{name}: MXCSR {out.mxcsr:#x}, the Fraction '
-                   f'formulation {mx if rnd else mx | flags:#x}')
-    return bad
+    return bad + ref_elementwise(
+        name, insn, st, out, dst, es, n, lambda j: ref_special(
+            f, op, [elem(st.z[o.n], es, j) for o in srcs], imm, rc, daz,
+            ftz))
 
 
 def cvt_invariants(name, insn, st, out):
