@@ -4,7 +4,9 @@ their masked forms from step 4).
 VMOVUPS/UPD/APS/APD, VMOVDQU8/16/32/64, VMOVDQA32/64 at 128/256/512 bits
 (register, load, store; no mask, merge {%kN}, zero {%kN}{z}, which a
 store does not have), and the scalar VMOVSS/SD (load, store, three-operand
-register form) and VMOVD/Q.  Tuple FVM (disp8*N with N = vector length)
+register form) and VMOVD/Q.  LATE (see gen.py): the non-temporal
+VMOVNTPS/PD, VMOVNTDQ (stores) and VMOVNTDQA (a load), aligned to the
+vector length and without a writemask.  Tuple FVM (disp8*N with N = vector length)
 for the packed rows, T1S (N = element size) for the scalar ones.
 {evex} makes GNU as use EVEX where VEX would do.
 """
@@ -23,8 +25,8 @@ PACKED = [
 ]
 
 
-def add(name, asm, **kw):
-    FORMS.append(Form(name, 'move', asm, **kw))
+def add(name, asm, out=None, **kw):
+    (FORMS if out is None else out).append(Form(name, 'move', asm, **kw))
 
 
 k = 0
@@ -81,3 +83,20 @@ for mn, es, gpr in (('vmovd', 4, '{A_d}'), ('vmovq', 8, '{A}')):
     k += 1
 d, s, _ = vregs(k)
 add('vmovq_rr', f'{{evex}} vmovq %xmm{s}, %xmm{d}')
+
+LATE = []
+for mn, es in (('vmovntps', 4), ('vmovntpd', 8), ('vmovntdq', 4),
+               ('vmovntdqa', 4)):
+    for w, vl in WIDTHS:
+        k += 1
+        d, s, _ = vregs(k)
+        mem = dict(disp=disp_for(k, vl), scale=scale_for(k), size=vl,
+                   esize=es, n=vl, align=vl, flags=MISALIGN)
+        feature = 'F' + ('+VL' if vl < 64 else '')
+        if mn == 'vmovntdqa':
+            add(f'{mn}_{w}_ld', f'{{evex}} {mn} {{M}}, %{w}mm{d}', LATE,
+                feature=feature, **mem)
+        else:
+            mem['flags'] |= STORE
+            add(f'{mn}_{w}_st', f'{{evex}} {mn} %{w}mm{s}, {{M}}', LATE,
+                feature=feature, **mem)

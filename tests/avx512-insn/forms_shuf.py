@@ -8,7 +8,8 @@ table indexed by DEST << 2 | SRC1 << 1 | SRC2, bit by bit; the
 destination is a source), VALIGND/Q imm (SRC1:SRC2 shifted right by
 whole elements, the count modulo the element count), VSHUFI32X4 and
 VSHUFI64X2 imm (whole 128-bit lanes picked from SRC1 and SRC2; 256 and
-512 bits only): tuple FV, so disp8*N with N = VL, or the element size
+512 bits only) and VSHUFF32X4/64X2, the same in the floating-point
+domain (LATE): tuple FV, so disp8*N with N = VL, or the element size
 with {1toN} (m32bcst or m64bcst).  VPMOVZX/VPMOVSX BD, BQ, WD, WQ, DQ
 zero- or sign-extend the low VL/4 (QVM), VL/8 (OVM) or VL/2 (HVM) bytes of
 an xmm/ymm register or memory operand (N = that size; no broadcast).
@@ -22,9 +23,10 @@ placed across a guard page: VPTERNLOG (exception class E4) and VPMOVZX/SX
 not.  The immediates differ from form to form (IMMS): the edge counts of
 VALIGN (0, 1, N-1, N, N+1, 15, 16, 255, ...), VPTERNLOG's classic tables
 (0x00, 0xff, 0x96, 0xe8, 0xca, 0xd8, 0x3c) and single minterms, lane
-orders of VPSHUFD and VSHUFI*.  diff.c draws this group's inputs from a
-pool of byte/word/dword sign boundaries and the bit patterns that give
-VPTERNLOG all eight minterms, besides random (distinct) elements.
+orders of VPSHUFD and VSHUFI*/VSHUFF*.  diff.c draws this group's
+inputs from a pool of byte/word/dword sign boundaries and the bit
+patterns that give VPTERNLOG all eight minterms, besides random
+(distinct) elements.
 """
 import itertools
 
@@ -79,8 +81,13 @@ PMOV = [('bd', 1, 4), ('bq', 1, 8), ('wd', 2, 4), ('wq', 2, 8),
 for _x in ('zx', 'sx'):
     for _s, _se, _de in PMOV:
         ROWS.append((f'vpmov{_x}{_s}', 'pmov', _de, 1, 'xyz', False, 'fs'))
-KIND = {mn: kind for mn, kind, *_ in ROWS}
-NOFS = frozenset(mn for mn, *_, cls in ROWS if cls == 'nf')
+# VSHUFF32X4/64X2: VSHUFI32X4/64X2 in the floating-point domain
+LATE_ROWS = [
+    ('vshuff32x4', 'shufi', 4, 2, 'yz', True, 'nf'),
+    ('vshuff64x2', 'shufi', 8, 2, 'yz', True, 'nf'),
+]
+KIND = {mn: kind for mn, kind, *_ in ROWS + LATE_ROWS}
+NOFS = frozenset(mn for mn, *_, cls in ROWS + LATE_ROWS if cls == 'nf')
 MNEMONICS = frozenset(KIND)
 
 
@@ -89,9 +96,9 @@ def pmov_sizes(mn):
     return next((se, de) for s, se, de in PMOV if mn.endswith(s))
 
 
-def add(name, asm, mask, **kw):
+def add(out, name, asm, mask, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'shuf', asm, **kw))
+    out.append(Form(name, 'shuf', asm, **kw))
 
 
 def imm_text(it):
@@ -99,8 +106,10 @@ def imm_text(it):
     return f'${next(it)}, ' if it else ''
 
 
-k = 0
-for row, (mn, kind, es, nsrc, widths, bcst, _) in enumerate(ROWS):
+def add_row(out, k, row, mn, kind, es, nsrc, widths, bcst):
+    """Append the forms of one row to out, from form number k on; row
+    picks where the row starts in its kind's immediates.  Returns the next
+    form number."""
     # each mnemonic of a kind starts elsewhere in the kind's sequence
     it = itertools.islice(itertools.cycle(IMMS[kind]), 7 * row, None) \
         if kind in IMMS else None
@@ -117,26 +126,39 @@ for row, (mn, kind, es, nsrc, widths, bcst, _) in enumerate(ROWS):
                 se, de = pmov_sizes(mn)
                 size = vl * se // de
                 rs = 'y' if size == 32 else 'x'
-                add(f'{mn}_{w}_rr{mask}', f'{ev}{mn} %{rs}mm{s}, {dst}',
-                    mask, feature=feat)
-                add(f'{mn}_{w}_rm{mask}', f'{ev}{mn} {{M}}, {dst}', mask,
-                    feature=feat, disp=disp_for(k, size),
+                add(out, f'{mn}_{w}_rr{mask}',
+                    f'{ev}{mn} %{rs}mm{s}, {dst}', mask, feature=feat)
+                add(out, f'{mn}_{w}_rm{mask}', f'{ev}{mn} {{M}}, {dst}',
+                    mask, feature=feat, disp=disp_for(k, size),
                     scale=scale_for(k), size=size, esize=se, n=size)
                 k += 1
                 continue
             # AT&T: [$imm,] second source (r/m), [first source,] dest
             mid = f', %{w}mm{t}' if nsrc == 2 else ''
-            add(f'{mn}_{w}_rr{mask}',
+            add(out, f'{mn}_{w}_rr{mask}',
                 f'{ev}{mn} {imm_text(it)}%{w}mm{s}{mid}, {dst}', mask,
                 feature=feat)
-            add(f'{mn}_{w}_rm{mask}',
+            add(out, f'{mn}_{w}_rm{mask}',
                 f'{ev}{mn} {imm_text(it)}{{M}}{mid}, {dst}', mask,
                 feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
                 size=vl, esize=es, n=vl)
             if bcst:
-                add(f'{mn}_{w}_bc{mask}',
+                add(out, f'{mn}_{w}_bc{mask}',
                     f'{ev}{mn} {imm_text(it)}{{M}}{{1to{vl // es}}}{mid}, '
                     f'{dst}', mask, feature=feat, flags=BCST,
                     disp=disp_for(k + 1, es), scale=scale_for(k + 1),
                     size=es, n=es)
             k += 1
+    return k
+
+
+_k = 0
+for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _) in enumerate(ROWS):
+    _k = add_row(FORMS, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst)
+
+# Rows added after the forms of later groups had their GPR slots (see
+# gen.py): their forms come at the end of the list of all forms
+LATE = []
+for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _) in \
+        enumerate(LATE_ROWS, len(ROWS)):
+    _k = add_row(LATE, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst)

@@ -220,7 +220,8 @@ GROUPS = ['move', 'kmask', 'masked', 'int', 'cmp', 'shuf', 'shift', 'fp',
 FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
-         forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE}
+         forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
+         forms_shuf.LATE + forms_move.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -470,7 +471,8 @@ class Ctx:
 PACKED = {'vmovups': (4, 0), 'vmovupd': (8, 0), 'vmovaps': (4, 1),
           'vmovapd': (8, 1), 'vmovdqu8': (1, 0), 'vmovdqu16': (2, 0),
           'vmovdqu32': (4, 0), 'vmovdqu64': (8, 0), 'vmovdqa32': (4, 1),
-          'vmovdqa64': (8, 1)}
+          'vmovdqa64': (8, 1), 'vmovntps': (4, 1), 'vmovntpd': (8, 1),
+          'vmovntdq': (4, 1), 'vmovntdqa': (4, 1)}
 
 
 def sem_packed_move(c, es, aligned):
@@ -3021,7 +3023,8 @@ def cmp_invariants(name, insn, st, out):
 
 
 # Group shuf: the element size of masking (the destination's)
-SHUF_ES = {mn: es for mn, _, es, *_ in forms_shuf.ROWS}
+SHUF_ES = {mn: es for mn, _, es, *_ in
+           forms_shuf.ROWS + forms_shuf.LATE_ROWS}
 # struct formats of elements of 1, 2, 4, 8 bytes (unsigned; .lower():
 # signed)
 UFMT = {1: 'B', 2: 'H', 4: 'I', 8: 'Q'}
@@ -3237,9 +3240,13 @@ def shuf_invariants(name, insn, st, out):
                            f'element {j}')
                 break
     elif kind == 'shufi' and not src.bcst:
-        twin = 'vshufi64x2' if mn == 'vshufi32x4' else 'vshufi32x4'
-        if run(other(twin)) != base:
-            bad.append(f'{name}: {twin} gives another result')
+        # the other element size, and the other domain (VSHUFF*)
+        for twin in {'vshufi32x4': ('vshufi64x2', 'vshuff32x4'),
+                     'vshufi64x2': ('vshufi32x4', 'vshuff64x2'),
+                     'vshuff32x4': ('vshuff64x2', 'vshufi32x4'),
+                     'vshuff64x2': ('vshuff32x4', 'vshufi64x2')}[mn]:
+            if run(other(twin)) != base:
+                bad.append(f'{name}: {twin} gives another result')
     return bad
 
 
@@ -5323,6 +5330,26 @@ def known_answers():
         stz({2: aq, 3: full}, off=0, mem=(0x77).to_bytes(4, 'little')),
         lambda o: o.z[3], q(0xa2, 0xa3) | d(0x77, 0x77, 0x77, 0x77) << 128,
         disp=0)
+    # VSHUFF64X2 $0x4e at 512 bits: lanes 2, 3 of SRC1, 0, 1 of SRC2;
+    # zeroing per qword
+    kat('vshuff64x2 $78, %zmm1, %zmm2, %zmm3{%k1}{z}',
+        stz({1: zb, 2: za, 3: full}, ks(k1=0xfd)),
+        lambda o: o.z[3], (lanes4[2] & ONES64 | lanes4[3] << 128 |
+                           (lanes4[0] | 0xb00) << 256 |
+                           (lanes4[1] | 0xb00) << 384))
+    # VSHUFF32X4 {1to16}: the dword m in every element of TMP_SRC2
+    kat('vshuff32x4 $0, {M}{1to16}, %zmm2, %zmm3',
+        stz({2: za, 3: full}, off=0, mem=(0x5a).to_bytes(4, 'little')),
+        lambda o: o.z[3], lanes4[0] | lanes4[0] << 128 |
+        sum(0x5a << (32 * j) for j in range(8, 16)), disp=0)
+    # the non-temporal moves: aligned (#GP) and whole
+    kat('vmovntdqa {M}, %ymm3', stz({3: full}, off=0, mem=bytes(range(32))),
+        lambda o: o.z[3], int.from_bytes(bytes(range(32)), 'little'),
+        disp=0)
+    kat('vmovntps %zmm3, {M}', stz({3: za}, off=32, mem=bytes(64)),
+        lambda o: o.exc, 'GP', disp=0)
+    kat('vmovntdqa {M}, %xmm3', stz({3: za}, off=8, mem=bytes(16)),
+        lambda o: o.exc, 'GP', disp=0)
     # group shift.  Immediate counts (AT&T: vpslld $4, %xmm1, %xmm3 is
     # xmm3 := xmm1 << 4): bits shifted out are lost, a count above the
     # width-1 gives 0 (logical) or the sign bit everywhere (arithmetic)
@@ -7207,6 +7234,7 @@ MUTANTS = [
     ('VSHUFI32X4 takes every lane from SRC1', 'vshufi32x4',
      _mut_shufi_src1_only),
     ('VSHUFI64X2 masks per dword', 'vshufi64x2', lambda c: sem_shufi(c, 4)),
+    ('VSHUFF64X2 masks per dword', 'vshuff64x2', lambda c: sem_shufi(c, 4)),
     # group shift: immediate counts
     ('VPSLLD keeps the low 5 bits of its count', 'vpslld',
      _shift_op('vpslld', lambda a, c, n: shift_sll(a, c % n, n))),

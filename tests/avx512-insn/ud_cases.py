@@ -269,6 +269,31 @@ CASES = [
     ('vgetexpps %zmm1,%zmm2', '62 f2 7d 48 42 d1', 'ok', 'ok', 'fp', 0),
     ('vgetexpps with VEX (no VEX form)', 'c4 e2 7d 42 d1', 'ud', 'ud', 'fp',
      0),
+    # the non-temporal moves have no writemask (aaa must be 000)
+    ('vmovntps %zmm2,(%rax)', '62 f1 7c 48 2b 10', 'ok', 'ok', 'move', 0),
+    ('aaa=001 on vmovntps %zmm2,(%rax)', '62 f1 7c 49 2b 10', 'ud', 'ud',
+     'move', ALL),
+    ('aaa=001 on vmovntpd %zmm2,(%rax)', '62 f1 fd 49 2b 10', 'ud', 'ud',
+     'move', ALL),
+    ('vmovntdq %zmm2,(%rax)', '62 f1 7d 48 e7 10', 'ok', 'ok', 'move', 0),
+    ('aaa=001 on vmovntdq %zmm2,(%rax)', '62 f1 7d 49 e7 10', 'ud', 'ud',
+     'move', ALL),
+    ('vmovntdqa (%rax),%zmm2', '62 f2 7d 48 2a 10', 'ok', 'ok', 'move', 0),
+    ('aaa=001 on vmovntdqa (%rax),%zmm2', '62 f2 7d 49 2a 10', 'ud', 'ud',
+     'move', ALL),
+    ('W1 on vmovntdqa (%rax),%zmm2', '62 f2 fd 48 2a 10', 'ud', 'ud', 'move',
+     0),
+    ('vmovntdqa with a register source', '62 f2 7d 48 2a d1', 'ud', 'ud',
+     'move', 0),
+    # VSHUFF32X4/64X2: 256 and 512 bits only
+    ('vshuff32x4 $0x0,%ymm1,%ymm2,%ymm3', '62 f3 6d 28 23 d9 00', 'ok', 'ok',
+     'shuf', 0),
+    ("L'L=00 (EVEX.128) on vshuff32x4, no 128-bit form",
+     '62 f3 6d 08 23 d9 00', 'ud', 'ud', 'shuf', 0),
+    ('vshuff64x2 $0x0,%zmm1,%zmm2,%zmm3', '62 f3 ed 48 23 d9 00', 'ok', 'ok',
+     'shuf', 0),
+    ('vshuff32x4 with VEX (no VEX form)', 'c4 e3 6d 23 d9 00', 'ud', 'ud',
+     'shuf', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
