@@ -12,7 +12,11 @@ ZF, PF and CF); the conversions between element 0 and a GPR or memory
 integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS); the packed
 conversions between dwords, binary32 and binary64 (signed and unsigned,
 rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS); VRNDSCALE,
-VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).
+VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).  F16 (after
+every other group's forms, see gen.py): VCVTPH2PS and VCVTPS2PH (F16_ROWS)
+at each width, register and memory forms (VCVTPS2PH's memory form is a
+store, masked per binary16 element), the masks in turn, one {sae} form,
+and VCVTPS2PH's imm8 through each rounding control and MXCSR.RC.
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -37,8 +41,8 @@ negations, neighbours (one ulp away) and rounded products (cancellation
 in the FMA rows), and MXCSR with a random rounding control, DAZ, FTZ and
 sticky flags, every exception masked.
 """
-from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
-                          kreg, mask_suffix, scale_for, vregs)
+from forms_common import (Form, BCST, FAULTY, MASKED, STORE, WIDTHS,
+                          disp_for, kreg, mask_suffix, scale_for, vregs)
 
 FORMS = []
 MASKS = ('', 'm', 'z')
@@ -109,9 +113,9 @@ MNEMONICS = (frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS) |
              frozenset(SPECIAL_ROWS))
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'fp', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'fp', asm, **kw))
 
 
 def feature(vl):
@@ -464,4 +468,53 @@ for mn, (es, is_scalar, op, rnd) in SPECIAL_ROWS.items():
     w = 'x' if is_scalar else 'z'
     add_rounding(mn, es, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4], w, w,
                  None if unary else w, imm())
+    k += 1
+
+# VCVTPH2PS, VCVTPS2PH: source and destination element sizes.  The
+# binary32 side takes the palette (esize 4 also where the memory operand
+# has binary16 elements: VCVTPS2PH's store; VCVTPH2PS's memory forms get
+# the binary16 elements of diff.c's binary64 palette, esize 2)
+F16_ROWS = {'vcvtph2ps': (2, 4), 'vcvtps2ph': (4, 2)}
+F16_IMMS = (4, 0, 1, 2, 3, 8, 0xfd, 0x0e, 5)
+F16 = []
+_i = 0
+for mn, (ses, des) in F16_ROWS.items():
+    for w, vl in WIDTHS:
+        half = vl // 2
+        for j, mask in enumerate(MASKS):
+            d, s, _ = vregs(k)
+            ms = mask_suffix(mask, k)
+            if mn == 'vcvtph2ps':
+                add(f'{mn}_{w}_rr{mask}',
+                    f'{{evex}} {mn} %{HALF[w]}mm{s}, %{w}mm{d}{ms}', mask,
+                    F16, feature=feature(vl), esize=4)
+                add(f'{mn}_{w}_rm{mask}',
+                    f'{{evex}} {mn} {{M}}, %{w}mm{d}{ms}', mask, F16,
+                    feature=feature(vl), disp=disp_for(k, half),
+                    scale=scale_for(k), size=half, esize=2, n=half)
+            else:
+                imm = F16_IMMS[_i % len(F16_IMMS)]
+                _i += 1
+                add(f'{mn}_{w}_rr{mask}',
+                    f'{{evex}} {mn} ${imm}, %{w}mm{s}, %{HALF[w]}mm{d}{ms}',
+                    mask, F16, feature=feature(vl), esize=4)
+                if mask != 'z':
+                    imm = F16_IMMS[_i % len(F16_IMMS)]
+                    _i += 1
+                    add(f'{mn}_{w}_st{mask}',
+                        f'{{evex}} {mn} ${imm}, %{w}mm{s}, {{M}}{ms}', mask,
+                        F16, feature=feature(vl), flags=STORE,
+                        disp=disp_for(k, half), scale=scale_for(k),
+                        size=half, esize=4, n=half)
+            k += 1
+    d, s, _ = vregs(k)
+    mask = MASKS[k % 3]
+    ms = mask_suffix(mask, k)
+    if mn == 'vcvtph2ps':
+        add(f'{mn}_sae{mask}', f'{mn} {{sae}}, %ymm{s}, %zmm{d}{ms}',
+            mask, F16, esize=4)
+    else:
+        add(f'{mn}_sae{mask}',
+            f'{mn} $1, {{sae}}, %zmm{s}, %ymm{d}{ms}', mask, F16,
+            esize=4)
     k += 1

@@ -23,6 +23,13 @@ slots): VEX rows whose decoding the AVX-512 work changed, against the
 host: VCVTDQ2PD, whose VEX.128 form read 16 bytes for its m64 (AT_END
 puts it in the page's last 8 bytes), and VCMPPS, whose row the EVEX
 compare into k now shares a decoder with.
+
+F16C (after the LATE forms of shuf and move): the VEX VCVTPH2PS and
+VCVTPS2PH (register and memory forms, each rounding control of imm8 and
+MXCSR.RC), against the host: MXCSR.DAZ does not apply to VCVTPH2PS's
+half-precision source, nor MXCSR.FTZ to VCVTPS2PH's result (QEMU 10.0
+flushed both).  In the APX variant the memory forms are EVEX-encoded
+(AVX512F).
 """
 from forms_common import (Form, ALIGNED, AT_END, FAULTY, MISALIGN, STORE,
                           disp_for, scale_for)
@@ -78,3 +85,20 @@ for name, asm, kw in (
         ('st_vcvtdq2pd_y', 'vcvtdq2pd %xmm7, %ymm8', {}),
         ('st_vcmpps_y', 'vcmpps $17, %ymm9, %ymm10, %ymm11', {})):
     LATE.append(Form(name, 'selftest', asm, enc='vex', feature='AVX', **kw))
+
+F16C = []
+for name, asm, kw in (
+        ('st_vcvtph2ps_x', 'vcvtph2ps %xmm3, %xmm4', {}),
+        ('st_vcvtph2ps_ym', 'vcvtph2ps {M}, %ymm5',
+         dict(flags=FAULTY, disp=disp_for(k + 7, 16), scale=scale_for(k + 7),
+              size=16, esize=2, n=16)),
+        ('st_vcvtps2ph_x4', 'vcvtps2ph $4, %xmm6, %xmm7', {}),
+        ('st_vcvtps2ph_y1', 'vcvtps2ph $1, %ymm8, %xmm9', {}),
+        ('st_vcvtps2ph_xm2', 'vcvtps2ph $2, %xmm10, {M}',
+         dict(flags=FAULTY | STORE, disp=disp_for(k + 8, 8),
+              scale=scale_for(k + 8), size=8, esize=2, n=8)),
+        ('st_vcvtps2ph_ym3', 'vcvtps2ph $3, %ymm11, {M}',
+         dict(flags=FAULTY | STORE, disp=disp_for(k + 9, 16),
+              scale=scale_for(k + 9), size=16, esize=2, n=16)),
+        ('st_vcvtps2ph_y0', 'vcvtps2ph $0, %ymm12, %xmm13', {})):
+    F16C.append(Form(name, 'selftest', asm, enc='vex', feature='AVX', **kw))

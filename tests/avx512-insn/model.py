@@ -221,7 +221,7 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
-         forms_shuf.LATE + forms_move.LATE}
+         forms_shuf.LATE + forms_move.LATE + forms_fp.F16}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -1391,7 +1391,7 @@ ZERO, FIN, INF, QNAN, SNAN = range(5)
 
 
 class FpFormat:
-    """binary32 or binary64: es bytes, mbits fraction bits."""
+    """binary16, binary32 or binary64: es bytes, mbits fraction bits."""
 
     def __init__(self, es, mbits, ebits):
         self.es, self.mbits, self.p = es, mbits, mbits + 1
@@ -1407,6 +1407,8 @@ class FpFormat:
 
 
 BIN32, BIN64 = FpFormat(4, 23, 8), FpFormat(8, 52, 11)
+BIN16 = FpFormat(2, 10, 5)      # VCVTPH2PS's source, VCVTPS2PH's result
+FP_FORMATS = {2: BIN16, 4: BIN32, 8: BIN64}
 
 
 def fp_decode(f, bits, daz):
@@ -1875,7 +1877,7 @@ def f2f(fs, fd, raw, rc, daz, ftz):
 def pcvt_elem(row, raw, rc, daz, ftz):
     """One element of a packed conversion: (bits, flags)."""
     ses, des, way, unsigned = row[:4]
-    fs, fd = (BIN32 if ses == 4 else BIN64), (BIN32 if des == 4 else BIN64)
+    fs, fd = FP_FORMATS[ses], FP_FORMATS[des]
     if way == 'f2i':
         return fp_to_int(fs, raw, rc, daz, 8 * des, unsigned)
     if way == 'i2f':
@@ -1917,6 +1919,54 @@ def sem_pcvt(c, row=None):
         return
     pad = dst.size // des - n
     c.vwrite(dst, des, res + [0] * pad, act + [True] * pad)
+
+
+def f16_rc(insn, rc):
+    """VCVTPS2PH's rounding: imm8[1:0], or rc (MXCSR.RC) if imm8[2]."""
+    imm = next(o.n for o in insn.ops if o.kind == 'i')
+    return rc if imm & 4 else imm & 3
+
+
+def sem_f16(c, _mutant=None):
+    """VCVTPH2PS: the binary16 elements of SRC (its low VL/2 bytes) to
+    binary32, exactly: MXCSR.DAZ does not apply, and the only exception is
+    invalid (an SNaN).  VCVTPS2PH: the binary32 elements of SRC to
+    binary16, rounded by imm8[1:0] or (imm8[2]) MXCSR.RC, tiny results
+    kept whatever MXCSR.FTZ says; into DEST's low VL/2 bytes (the rest
+    zeroed) or to memory (only the active elements, no {z}).  Only the
+    active elements set flags; {sae}: none."""
+    rc, sae, daz, ftz = fp_env(c)
+    ops = [o for o in c.i.ops if o.kind in 'vm']
+    dst, src = ops
+    res, flags = [], 0
+    if c.i.mn == 'vcvtph2ps':
+        n = dst.size // 4
+        act = c.active(n)
+        for j, x in enumerate(c.velems(src, 2, n, act)):
+            v, fl = f2f(BIN16, BIN32, x, rc, daz and _mutant == 'daz',
+                        False) if act[j] else (None, 0)
+            res.append(v)
+            flags |= fl & ~MX_DE
+        c.vwrite(dst, 4, res, act)
+    else:
+        n = src.size // 4
+        act = c.active(n)
+        for j in range(n):
+            v, fl = f2f(BIN32, BIN16, elem(c.z(src.n), 4, j),
+                        rc if _mutant == 'imm' else f16_rc(c.i, rc), daz,
+                        ftz and _mutant == 'ftz') if act[j] else (None, 0)
+            res.append(v)
+            flags |= fl
+        if dst.kind == 'm':
+            off = c.offset()
+            for j in range(n):
+                if act[j]:
+                    c.mem.write(off + 2 * j, 2, res[j])
+        else:
+            pad = dst.size // 2 - n
+            c.vwrite(dst, 2, res + [0] * pad, act + [True] * pad)
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | flags
 
 
 def fp_special(f, op, raws, imm, rc, daz, ftz):
@@ -2025,6 +2075,8 @@ def semantics(c):
         return SEM_PATCH[mn](c)
     if mn in forms_fp.SPECIAL_ROWS:
         return sem_special(c)
+    if mn in forms_fp.F16_ROWS:
+        return sem_f16(c)
     if cvt_row(mn)[0]:
         return sem_cvt(c)
     if pcvt_row(mn)[0]:
@@ -2438,6 +2490,12 @@ FP_SPECIAL = {
         0x3ff0 << 48, 0xbff0 << 48, (0x3ff0 << 48) | 1,
         0x3fef_ffff_ffff_ffff, 0x4000 << 48, 0x3fe0 << 48, 0x3ca0 << 48,
         0x3cb0 << 48],
+    # binary16: zeros, infinities, QNaNs and SNaNs with payloads, the
+    # denormals' ends, the smallest normals, the largest finite numbers,
+    # 1.0 and its neighbours, 2.0, 0.5
+    2: [0, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0xfe00, 0x7e5a, 0x7c01, 0xfd55,
+        0xffff, 1, 0x8001, 0x03ff, 0x83fe, 0x0200, 0x0400, 0x8400, 0x0401,
+        0x7bff, 0xfbff, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x4000, 0x3800],
 }
 
 
@@ -2464,10 +2522,10 @@ def fp_lanes(r, f):
         elif kind == 5:
             e = r.choice([0, 1 + r.randrange(f.p + 2),
                           2 * f.bias - r.randrange(f.p + 2)])
-        elif kind == 6:         # exact in either format
+        elif kind == 6:         # exact in any format
             x = r.randrange(-8, 9) / r.choice([1, 2])
-            return int.from_bytes(struct.pack('<f' if f.es == 4 else '<d',
-                                              x), 'little')
+            return int.from_bytes(struct.pack({2: '<e', 4: '<f', 8: '<d'}[
+                f.es], x), 'little')
         else:
             return r.getrandbits(width)
         return sign | e << f.mbits | frac
@@ -2488,9 +2546,11 @@ def fp_lanes(r, f):
             v = (p + r.choice([1, -1])) & ((1 << width) - 1)
         elif kind in (4, 5):
             v = rn('mul', p, r.choice(pal)) ^ r.choice([0, f.sign])
-        elif kind == 6:
-            v = rn('mul', p, r.choice([0x40000000, 0x3f000000]) if f.es == 4
-                   else r.choice([0x4000 << 48, 0x3fe0 << 48]))
+        elif kind == 6:                 # times 2 or 1/2
+            v = rn('mul', p, r.choice({2: [0x4000, 0x3800],
+                                       4: [0x40000000, 0x3f000000],
+                                       8: [0x4000 << 48, 0x3fe0 << 48]}[
+                                           f.es]))
         elif kind == 7:
             v = rn('div', r.choice([f.maxfin, 1 << f.mbits]), p)
         else:
@@ -2503,9 +2563,7 @@ def fp_lanes(r, f):
             if kind == 1 else r.choice(pal)
 
     def lane(_):
-        if f.es == 8:
-            return element()
-        return element() | element() << 32
+        return sum(element() << (width * j) for j in range(8 // f.es))
     return lane
 
 
@@ -2610,8 +2668,9 @@ def fp_format(mn):
     source's, or the float's)."""
     if mn in FP_ROWS:
         return FP_ROWS[mn][0]
-    row = cvt_row(mn)[0] or pcvt_row(mn)[0] or forms_fp.SPECIAL_ROWS[mn]
-    return BIN32 if row[0] == 4 else BIN64
+    row = cvt_row(mn)[0] or pcvt_row(mn)[0] or \
+        forms_fp.SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS[mn]
+    return FP_FORMATS[row[0]]
 
 
 def rand_state(r, insn, form, place=None):
@@ -2671,6 +2730,8 @@ def rand_state(r, insn, form, place=None):
                      insn.scale) & ONES64
     if group == 'fp' and insn.mn in FP_ROWS:
         fp_partners(r, insn, st)
+    elif group == 'fp' and insn.mn in forms_fp.F16_ROWS:
+        f16_boundaries(r, insn, st)
     elif group == 'fp':
         cvt_boundaries(r, insn, st)
     return st
@@ -2701,6 +2762,30 @@ def cvt_boundaries(r, insn, st):
     elif src.kind == 'g':
         st.gpr[src.n] = (r.choice(CVT_INTS) * r.choice((1, -1)) +
                          r.choice((-1, 0, 1))) & ONES64
+
+
+# binary32 values at the edges of binary16: the largest finite number,
+# the midpoints to infinity and below it, the smallest normal, the
+# smallest denormal, half of it (a tie with zero), a quarter of it, the
+# largest denormal
+F16_EDGES = (65504.0, 65520.0, 65519.99609375, 2.0 ** -14, 2.0 ** -24,
+             2.0 ** -25, 2.0 ** -26, 1023 * 2.0 ** -24, 1.5 * 2.0 ** -24)
+
+
+def f16_boundaries(r, insn, st):
+    """VCVTPS2PH: in half the cases, some elements of the binary32
+    source (a register) at the edges of binary16 (F16_EDGES, signed, or
+    one ulp away)."""
+    if insn.mn != 'vcvtps2ph' or r.randrange(2):
+        return
+    src = insn.ops[1]
+    z = st.z[src.n]
+    for j in r.sample(range(16), 4):
+        x = r.choice(F16_EDGES) * r.choice((1, -1))
+        bits = (int.from_bytes(struct.pack('<f', x), 'little') +
+                r.choice((-1, 0, 0, 1))) % 2 ** 32
+        z = z & ~(0xffffffff << (32 * j)) | bits << (32 * j)
+    st.z[src.n] = z
 
 
 def kbits(v, nb):
@@ -4424,7 +4509,7 @@ def ref_cvt(insn, st):
 def ref_pcvt_elem(row, raw, rc, daz, ftz):
     """pcvt_elem again, from Fractions (NaNs: by their bit fields)."""
     ses, des, way, unsigned = row[:4]
-    fs, fd = (BIN32 if ses == 4 else BIN64), (BIN32 if des == 4 else BIN64)
+    fs, fd = FP_FORMATS[ses], FP_FORMATS[des]
     if way == 'i2f':
         n = raw if unsigned or raw < 2 ** (8 * ses - 1) else \
             raw - 2 ** (8 * ses)
@@ -4593,6 +4678,59 @@ def special_invariants(name, insn, st, out):
         name, insn, st, out, dst, es, n, lambda j: ref_special(
             f, op, [elem(st.z[o.n], es, j) for o in srcs], imm, rc, daz,
             ftz))
+
+
+def f16_invariants(name, insn, st, out):
+    """VCVTPH2PS, VCVTPS2PH: register forms element by element against
+    ref_pcvt_elem (DAZ off for VCVTPH2PS, FTZ off for VCVTPS2PH, which
+    rounds by imm8); VCVTPH2PS sets no DE; {sae} sets no flag; VCVTPS2PH
+    of VCVTPH2PS's result is the binary16 source again (every binary16
+    number and infinity is exact in binary32; NaNs come back quieted)."""
+    bad = []
+    if out.exc is not None:
+        return bad
+    dst, src = [o for o in insn.ops if o.kind in 'vm']
+    mx = st.mxcsr
+    rc = mx >> 13 & 3
+    if insn.mn == 'vcvtph2ps':
+        if out.mxcsr & MX_DE & ~mx:
+            bad.append(f'{name}: DE set')
+        if src.kind != 'v':
+            return bad
+        n = dst.size // 4
+        bad += ref_elementwise(name, insn, st, out, dst, 4, n, lambda j: (
+            lambda b, fl: (b, fl & ~MX_DE))(*ref_pcvt_elem(
+                (2, 4, 'f2f', False), elem(st.z[src.n], 2, j), rc, False,
+                False)))
+        back = dataclasses.replace(insn, mn='vcvtps2ph', mask=None,
+                                   zero=False, ops=(
+            dataclasses.replace(src, n=(src.n + 1) % 32),
+            dataclasses.replace(dst, n=dst.n), Op('i', 4, 0, 0)))
+        act = ONES64 if insn.mask is None else st.k[insn.mask]
+        z = {**st.z, **out.z}
+        z.setdefault(back.ops[0].n, 0)
+        o = model(back, dataclasses.replace(st, z=z))
+        for j in range(n):
+            h = elem(st.z[src.n], 2, j)
+            nan = h & 0x7c00 == 0x7c00 and h & 0x3ff
+            if act >> j & 1 and \
+                    elem(o.z[back.ops[0].n], 2, j) != (h | 0x200 if nan
+                                                       else h):
+                bad.append(f'{name}: element {j} does not convert back')
+                break
+        return bad
+    if dst.kind != 'v':
+        return bad
+    n = src.size // 4
+    rnd = f16_rc(insn, rc)
+    daz = mx & 0x40 != 0
+    bad += ref_elementwise(name, insn, st, out, dst, 2, n, lambda j:
+                           ref_pcvt_elem((4, 2, 'f2f', False),
+                                         elem(st.z[src.n], 4, j), rnd, daz,
+                                         False))
+    if out.z[dst.n] >> (16 * n):
+        bad.append(f'{name}: bits above the {n} elements are set')
+    return bad
 
 
 def cvt_invariants(name, insn, st, out):
@@ -6062,6 +6200,37 @@ def known_answers():
     kat('vscalefps %xmm1, %xmm2, %xmm3',
         fst({1: d(0xbf000000), 2: d(0x3fc00000), 3: 0}), out_mx,
         (0x3f400000, rn))
+    # VCVTPH2PS: 1.0, 2^-24 (a binary16 denormal: DAZ does not apply),
+    # -inf, an SNaN quieted (IE; no DE)
+    w4 = lambda *v: sum(x << (16 * j) for j, x in enumerate(v))  # noqa
+    kat('vcvtph2ps %xmm1, %xmm3',
+        fst({1: w4(0x3c00, 0x0001, 0xfc00, 0x7d00), 3: full}, mx=rn | daz),
+        out_mx, (d(one, ulp24, 0xff800000, 0x7fe00000), rn | daz | 1))
+    # ... masked per dword; {sae}: no IE
+    kat('vcvtph2ps {sae}, %ymm1, %zmm3{%k1}{z}',
+        fst({1: w4(0x7d00, 0x3c00), 3: full}, ks(k1=0b10)),
+        out_mx, (d(0, one), rn))
+    # VCVTPS2PH under FTZ: 2^-24 is the smallest denormal (exact: no flag),
+    # 65520 overflows in RN, 1.0, 2^-25 ties to 0 (UE, PE); imm8 3 (RZ):
+    # 65520 rounds to the largest finite number (PE), 65536 overflows to it
+    # (OE, PE)
+    kat('vcvtps2ph $0, %xmm1, %xmm3',
+        fst({1: d(ulp24, 0x477ff000, one, 0x33000000), 3: full},
+            mx=rn | ftz),
+        out_mx, (w4(0x0001, 0x7c00, 0x3c00, 0), rn | ftz | 0x38))
+    kat('vcvtps2ph $3, %xmm1, %xmm3',
+        fst({1: d(0x477ff000), 3: full}), out_mx, (0x7bff, rn | 0x20))
+    kat('vcvtps2ph $3, %xmm1, %xmm3',
+        fst({1: d(0x47800000), 3: full}), out_mx, (0x7bff, rn | 0x28))
+    # imm8[2]: MXCSR.RC (RU: 1 + 2^-23 goes up to 1 + 2^-10)
+    kat('vcvtps2ph $4, %xmm1, %xmm3', fst({1: d(one + 1), 3: full}, mx=ru),
+        out_mx, (0x3c01, ru | 0x20))
+    # to memory: only the active elements (k1 = 0b0101)
+    kat('vcvtps2ph $0, %xmm1, {M}{%k1}',
+        fst({1: d(one, one, two, two)}, ks(k1=0b0101), off=0,
+            mem=bytes(8)),
+        lambda o: sorted(o.mem.items()),
+        [(0, 0), (1, 0x3c), (4, 0), (5, 0x40)], disp=0)
     # conversions with a GPR: ties to even, the indefinites, a negative
     # fraction truncated to 0 unsigned, 2^31 signed and unsigned, and
     # 2^64 - 1 rounded to binary64 (up in RN, down in RZ)
@@ -7144,6 +7313,12 @@ FP_MUTANTS = [
     ('VGETMANTPD puts [1/2,2) on the even exponents', 'vgetmantpd',
      _mut_special('getmant', lambda imm: imm ^ 2 if imm & 3 == 1 else imm)),
     ('VGETEXPPD of a zero is +inf', 'vgetexppd', _mut_getexp_zero),
+    ('VCVTPH2PS applies MXCSR.DAZ', 'vcvtph2ps',
+     lambda c: sem_f16(c, _mutant='daz')),
+    ('VCVTPS2PH flushes tiny results under MXCSR.FTZ', 'vcvtps2ph',
+     lambda c: sem_f16(c, _mutant='ftz')),
+    ('VCVTPS2PH rounds by MXCSR.RC whatever imm8 says', 'vcvtps2ph',
+     lambda c: sem_f16(c, _mutant='imm')),
     ('VFNMSUB231PS: inf * 0 + QNaN signals IE', 'vfnmsub231ps',
      _fp_patched('vfnmsub231ps', 'fp_arith', _mut_arith(
          lambda f, op, r, b, fl, again: (b, fl | MX_IE)
@@ -7412,6 +7587,14 @@ def invariants(name, form, insn, st, out, r):
         dst = ops[0]
         if mn in ('vmovss', 'vmovsd') or mn in DOWN_ROWS:
             pass                # (group trunc: trunc_down_invariants)
+        elif mn == 'vcvtps2ph' and a.exc is None and \
+                a.z[dst.n] != (0 if insn.zero else st.z[dst.n] & (
+                    (1 << (16 * insn.ops[1].size // 4)) - 1)):
+            # the binary16 elements fill half of DEST (a quarter at 128
+            # bits): the rest is zeroed
+            bad.append(f'{name}: all masked off changes the destination')
+        elif mn in forms_fp.F16_ROWS:
+            pass
         elif FP_ROWS.get(mn, (0, 0))[1] or \
                 (pcvt_row(mn)[0] or (0,) * 6)[5] or \
                 forms_fp.SPECIAL_ROWS.get(mn, (0, 0))[1]:
@@ -7469,7 +7652,7 @@ def invariants(name, form, insn, st, out, r):
     if out.exc is None and dst.kind == 'v' and dst.size > 16 and \
             not re.search(r'x\d$', mn) and not mn.startswith('valign') and \
             PERM_ROWS.get(mn, (0, ''))[1] not in PERM_CROSS and \
-            mn not in DOWN_ROWS:
+            mn not in DOWN_ROWS and mn != 'vcvtps2ph':
         # elementwise or within 128-bit lanes: the same at 128 bits is
         # the low 128 bits, with the same mask and operand (which then
         # cannot fault either); not the down-converts, whose destination
@@ -7516,7 +7699,8 @@ def invariants(name, form, insn, st, out, r):
         if (out.flags != st.flags and not comi) or \
                 (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
                  not cvt_row(mn)[0] and not pcvt_row(mn)[0] and
-                 mn not in forms_fp.SPECIAL_ROWS):
+                 mn not in forms_fp.SPECIAL_ROWS and
+                 mn not in forms_fp.F16_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
@@ -7535,6 +7719,8 @@ def invariants(name, form, insn, st, out, r):
     elif getattr(form, 'group', '') == 'fp' and \
             mn in forms_fp.SPECIAL_ROWS:
         bad += special_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and mn in forms_fp.F16_ROWS:
+        bad += f16_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':

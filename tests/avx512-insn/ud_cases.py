@@ -294,6 +294,20 @@ CASES = [
      'shuf', 0),
     ('vshuff32x4 with VEX (no VEX form)', 'c4 e3 6d 23 d9 00', 'ud', 'ud',
      'shuf', 0),
+    # VCVTPH2PS, VCVTPS2PH: W0 only, no broadcast, no {z} on the store
+    ('vcvtph2ps (%rax),%zmm2', '62 f2 7d 48 13 10', 'ok', 'ok', 'fp', 0),
+    ('W1 on vcvtph2ps (%rax),%zmm2', '62 f2 fd 48 13 10', 'ud', 'ud', 'fp',
+     0),
+    ('b=1 on vcvtph2ps (%rax),%zmm2 (no broadcast)', '62 f2 7d 58 13 10',
+     'ud', 'ud', 'fp', 0),
+    ('vcvtps2ph $0x0,%zmm2,(%rax){%k1}', '62 f3 7d 49 1d 10 00', 'ok', 'ok',
+     'fp', ALL),
+    ('z=1 on a store, vcvtps2ph $0x0,%zmm2,(%rax){%k1}{z}',
+     '62 f3 7d c9 1d 10 00', 'ud', 'ud', 'fp', ALL),
+    ('vcvtps2ph $0x0,{sae},%zmm1,%ymm2', '62 f3 7d 18 1d ca 00', 'ok', 'ok',
+     'fp', 0),
+    ('W1 on vcvtps2ph $0x0,%zmm2,(%rax)', '62 f3 fd 48 1d 10 00', 'ud', 'ud',
+     'fp', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
