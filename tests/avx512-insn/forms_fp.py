@@ -16,7 +16,12 @@ VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).  F16 (after
 every other group's forms, see gen.py): VCVTPH2PS and VCVTPS2PH (F16_ROWS)
 at each width, register and memory forms (VCVTPS2PH's memory form is a
 store, masked per binary16 element), the masks in turn, one {sae} form,
-and VCVTPS2PH's imm8 through each rounding control and MXCSR.RC.
+and VCVTPS2PH's imm8 through each rounding control and MXCSR.RC.  FIXUP
+(after F16): VFIXUPIMMPS/PD/SS/SD, whose third operand is a table of
+4-bit responses (dwords; the low dword of each qword for PD), imm8 the
+classes that signal; the packed rows at each width with a register, a
+memory and a {1toN} table, the scalar rows with a register and a memory
+one, the masks in turn, one {sae} form each.
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -517,4 +522,45 @@ for mn, (ses, des) in F16_ROWS.items():
         add(f'{mn}_sae{mask}',
             f'{mn} $1, {{sae}}, %zmm{s}, %ymm{d}{ms}', mask, F16,
             esize=4)
+    k += 1
+
+# VFIXUPIMM: element size, scalar; imm8 in turn: none, each class's
+# signal alone, all, and mixtures
+FIXUP_ROWS = {'vfixupimmps': (4, False), 'vfixupimmpd': (8, False),
+              'vfixupimmss': (4, True), 'vfixupimmsd': (8, True)}
+FIXUP_IMMS = (0x00, 0xff, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80,
+              0x5a, 0xa5, 0x33, 0xcc, 0x96)
+FIXUP = []
+_i = 0
+for mn, (es, is_scalar) in FIXUP_ROWS.items():
+    j = 0
+    for w, vl in ([('x', 16)] if is_scalar else WIDTHS):
+        for src in ('rr', 'rm') if is_scalar else ('rr', 'rm', 'bc'):
+            for mask in MASKS if is_scalar else (MASKS[(j + j // 3) % 3],):
+                j += 1
+                imm = FIXUP_IMMS[_i % len(FIXUP_IMMS)]
+                _i += 1
+                d, s, t2 = vregs(k)
+                dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+                feat = 'F' if is_scalar else feature(vl)
+                if src == 'rr':
+                    add(f'{mn}_{w}_rr{mask}',
+                        f'{{evex}} {mn} ${imm}, %{w}mm{s}, %{w}mm{t2}, '
+                        f'{dst}', mask, FIXUP, feature=feat, esize=es)
+                else:
+                    bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+                    n = es if bc or is_scalar else vl
+                    add(f'{mn}_{w}_{src}{mask}',
+                        f'{{evex}} {mn} ${imm}, {{M}}{bc}, %{w}mm{t2}, '
+                        f'{dst}', mask, FIXUP, feature=feat,
+                        flags=BCST if bc else 0, disp=disp_for(k, n),
+                        scale=scale_for(k), size=n, esize=es, n=n)
+                k += 1
+    w = 'x' if is_scalar else 'z'
+    mask = MASKS[k % 3]
+    d, s, t2 = vregs(k)
+    add(f'{mn}_sae{mask}',
+        f'{mn} ${FIXUP_IMMS[k % len(FIXUP_IMMS)]}, {{sae}}, %{w}mm{s}, '
+        f'%{w}mm{t2}, %{w}mm{d}{mask_suffix(mask, k)}', mask, FIXUP,
+        feature='F', esize=es)
     k += 1

@@ -221,7 +221,8 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_masked.FORMS + forms_int.FORMS + forms_cmp.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
-         forms_shuf.LATE + forms_move.LATE + forms_fp.F16}
+         forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
+         forms_fp.FIXUP}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -1969,6 +1970,80 @@ def sem_f16(c, _mutant=None):
         c.out.mxcsr = c.st.mxcsr | flags
 
 
+# VFIXUPIMM: the imm8 bits that make a token signal divide-by-zero (ZE)
+# and invalid (IE): token 2 (zero) bits 0 and 1, token 3 (+1.0) bits 2
+# and 3, 1 (SNaN) bit 4, 4 (-inf) bit 5, 6 (negative) bit 6, 5 (+inf)
+# bit 7
+FIXUP_ZE = {2: 0x01, 3: 0x04}
+FIXUP_IE = {2: 0x02, 3: 0x08, 1: 0x10, 4: 0x20, 6: 0x40, 5: 0x80}
+
+
+def fp_fixup(f, dst, src, tbl, imm, daz, _mutant=None):
+    """One element of VFIXUPIMM: (bits, flags).  tsrc is src, a zero of
+    its sign for a denormal under DAZ; its class is a token j: 0 QNaN,
+    1 SNaN, 2 zero, 3 +1.0, 4 -inf, 5 +inf, 6 another negative number,
+    7 another positive one; response tbl[4j+3:4j] gives the result: 0
+    DEST, 1 tsrc, 2 QNaN(tsrc), 3 the QNaN indefinite, 4 -inf, 5 +inf,
+    6 inf of tsrc's sign, 7 -0, 8 +0, 9 -1, 10 +1, 11 1/2, 12 90.0,
+    13 pi/2, 14 MAX_FLOAT, 15 -MAX_FLOAT."""
+    cls, s, _, _ = fp_decode(f, src, daz and _mutant != 'daz')
+    tsrc = src & f.sign if cls == ZERO else src
+    one = f.bias << f.mbits
+    j = {QNAN: 0, SNAN: 1, ZERO: 2}.get(cls)
+    if j is None:
+        j = (4 if s else 5) if cls == INF else \
+            3 if tsrc == one and _mutant != 'one' else 6 if s else 7
+    flags = (MX_ZE if imm & FIXUP_ZE.get(j, 0) else 0) | \
+        (MX_IE if imm & FIXUP_IE.get(j, 0) else 0)
+    code = 'f' if f.es == 4 else 'd'
+
+    def const(x):
+        return int.from_bytes(struct.pack('<' + code, x), 'little')
+    resp = tbl >> (4 * j) & 15
+    sbit = f.sign if s else 0
+    if resp == 2 and _mutant == 'qnan':
+        resp = 3
+    out = {0: dst, 1: tsrc, 2: tsrc | f.expo | f.quiet, 3: f.indefinite,
+           4: f.sign | f.expo, 5: f.expo, 6: sbit | f.expo, 7: f.sign,
+           8: 0, 9: f.sign | one, 10: one, 11: const(0.5), 12: const(90.0),
+           13: const(math.pi / 2), 14: f.maxfin,
+           15: f.sign | f.maxfin}[resp]
+    return out, flags
+
+
+def sem_fixup(c, _mutant=None):
+    """VFIXUPIMMPS/PD: per active element j, fp_fixup(DEST[j], SRC1[j],
+    the low dword of SRC2[j] (or of the broadcast element)); VFIXUPIMMSS/
+    SD: element 0, bits 127:32 (127:64) from SRC1, 511:128 zeroed.  Only
+    the active elements signal; {sae}: none."""
+    es, scalar = forms_fp.FIXUP_ROWS[c.i.mn]
+    f = FP_FORMATS[es]
+    _, sae, daz, _ = fp_env(c)
+    imm = next(o.n for o in c.i.ops if o.kind == 'i')
+    dst, src1, src2 = [o for o in c.i.ops if o.kind in 'vm']
+    n = 1 if scalar else dst.size // es
+    act = c.active(n)
+    tbls = c.velems(src2, es, n, act)
+    res, flags = [], 0
+    for j in range(n):
+        if not act[j]:
+            res.append(None)
+            continue
+        tbl = tbls[j] >> (32 if _mutant == 'hi' else 0) & 0xffffffff
+        v, fl = fp_fixup(f, elem(c.z(dst.n), es, j), elem(c.z(src1.n), es, j),
+                         tbl, imm, daz, _mutant)
+        res.append(v)
+        flags |= fl
+    if not sae:
+        c.out.mxcsr = c.st.mxcsr | flags
+    if scalar:
+        low = res[0] if act[0] else 0 if c.i.zero else \
+            elem(c.z(dst.n), es, 0)
+        c.out.z[dst.n] = c.z(src1.n) & ((1 << 128) - 1) & ~emask(es) | low
+        return
+    c.vwrite(dst, es, res, act)
+
+
 def fp_special(f, op, raws, imm, rc, daz, ftz):
     """One element of VRNDSCALE (raws: SRC), VGETEXP (SRC) or VSCALEF
     (SRC1, SRC2): (bits, flags)."""
@@ -2077,6 +2152,8 @@ def semantics(c):
         return sem_special(c)
     if mn in forms_fp.F16_ROWS:
         return sem_f16(c)
+    if mn in forms_fp.FIXUP_ROWS:
+        return sem_fixup(c)
     if cvt_row(mn)[0]:
         return sem_cvt(c)
     if pcvt_row(mn)[0]:
@@ -2669,7 +2746,8 @@ def fp_format(mn):
     if mn in FP_ROWS:
         return FP_ROWS[mn][0]
     row = cvt_row(mn)[0] or pcvt_row(mn)[0] or \
-        forms_fp.SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS[mn]
+        forms_fp.SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS.get(mn) or \
+        forms_fp.FIXUP_ROWS[mn]
     return FP_FORMATS[row[0]]
 
 
@@ -2732,6 +2810,8 @@ def rand_state(r, insn, form, place=None):
         fp_partners(r, insn, st)
     elif group == 'fp' and insn.mn in forms_fp.F16_ROWS:
         f16_boundaries(r, insn, st)
+    elif group == 'fp' and insn.mn in forms_fp.FIXUP_ROWS:
+        fixup_tables(r, insn, st)
     elif group == 'fp':
         cvt_boundaries(r, insn, st)
     return st
@@ -2786,6 +2866,37 @@ def f16_boundaries(r, insn, st):
                 r.choice((-1, 0, 0, 1))) % 2 ** 32
         z = z & ~(0xffffffff << (32 * j)) | bits << (32 * j)
     st.z[src.n] = z
+
+
+FIXUP_CLASSES = {4: (0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000,
+                    0xff800000, 0x7fc00000, 0x7f800001, 1, 0x80000001),
+                 8: (0, 1 << 63, 0x3ff0 << 48, 0xbff0 << 48, 0x7ff0 << 48,
+                     0xfff0 << 48, 0x7ff8 << 48, 0x7ff0_0000_0000_0001, 1,
+                     (1 << 63) | 1)}
+
+
+def fixup_tables(r, insn, st):
+    """VFIXUPIMM: in half the cases, SRC1's elements of every class
+    (zeros, +-1.0, infinities, NaNs, denormals) and, for a register
+    table, tables with one response everywhere (0: DEST, 1: SRC1, ...)
+    or random nibbles."""
+    if r.randrange(2):
+        return
+    es, _ = forms_fp.FIXUP_ROWS[insn.mn]
+    dst, src1, src2 = [o for o in insn.ops if o.kind in 'vm']
+    z = st.z[src1.n]
+    for j in range(64 // es):
+        if r.randrange(2):
+            v = r.choice(FIXUP_CLASSES[es])
+            z = z & ~(emask(es) << (8 * es * j)) | v << (8 * es * j)
+    st.z[src1.n] = z
+    if src2.kind == 'v':
+        t = 0
+        for j in range(64 // es):
+            resp = r.randrange(16)
+            word = r.choice([resp * 0x11111111, r.getrandbits(32)])
+            t |= word << (8 * es * j)
+        st.z[src2.n] = t
 
 
 def kbits(v, nb):
@@ -4733,6 +4844,76 @@ def f16_invariants(name, insn, st, out):
     return bad
 
 
+PI_HALF = Fraction('1.570796326794896619231321691639751442098584699687')
+
+
+def ref_fixup(f, dst, src, tbl, imm, daz):
+    """fp_fixup again, from the values (ref_value) and Fractions."""
+    v = ref_value(f, src, daz)
+    width = 8 * f.es
+    sign = 2 ** (width - 1)
+    neg = src >= sign
+    if v[0] == 'nan':
+        j = 0 if v[1] else 1
+    elif v[0] == 'inf':
+        j = 4 if v[1] else 5
+    elif v[2] == 0:
+        j = 2
+    else:
+        j = 3 if v[2] == 1 and not neg else 6 if neg else 7
+    tsrc = (sign if neg else 0) if j == 2 else src
+    ze = j == 2 and imm & 1 or j == 3 and imm & 4
+    ie = imm >> {2: 1, 3: 3, 1: 4, 4: 5, 6: 6, 5: 7}.get(j, 8) & 1
+    flags = (MX_ZE if ze else 0) | (MX_IE if ie else 0)
+    inf = (2 ** (width - 1 - f.mbits) - 1) << f.mbits
+    quiet = 2 ** (f.mbits - 1)
+
+    def num(x, n=False):
+        return ref_round(f, n, RefExact(x), RN, False)[0]
+    big = (2 - Fraction(2) ** -f.mbits) * Fraction(2) ** f.emax
+    resp = tbl // 16 ** j % 16
+    return [dst, tsrc, tsrc | inf | quiet, sign | inf | quiet, sign | inf,
+            inf, (sign if neg else 0) | inf, sign, 0, num(1, True), num(1),
+            num(Fraction(1, 2)), num(90), num(PI_HALF), num(big),
+            num(big, True)][resp], flags
+
+
+def fixup_invariants(name, insn, st, out):
+    """VFIXUPIMM: register forms element by element against ref_fixup;
+    an all-zero table keeps DEST and one of all ones gives SRC1 (DAZ
+    applied); imm8 0 sets no flag."""
+    bad = []
+    if out.exc is not None:
+        return bad
+    es, scalar = forms_fp.FIXUP_ROWS[insn.mn]
+    f = FP_FORMATS[es]
+    dst, src1, src2 = [o for o in insn.ops if o.kind in 'vm']
+    imm = next(o.n for o in insn.ops if o.kind == 'i')
+    daz = st.mxcsr & MX_DAZ != 0
+    n = 1 if scalar else dst.size // es
+    if src2.kind == 'v':
+        bad += ref_elementwise(name, insn, st, out, dst, es, n, lambda j: (
+            ref_fixup(f, elem(st.z[dst.n], es, j), elem(st.z[src1.n], es, j),
+                      elem(st.z[src2.n], es, j) & 0xffffffff, imm, daz)))
+    # the table in a register of its own
+    tn = min({*range(32)} - {dst.n, src1.n})
+    for word, want in ((0, lambda j: elem(st.z[dst.n], es, j)),
+                       (0x11111111, lambda j: ref_fixup(
+                           f, 0, elem(st.z[src1.n], es, j), 0x11111111, 0,
+                           daz)[0])):
+        z = dict(st.z)
+        z[tn] = sum(word << (8 * es * j) for j in range(64 // es))
+        o = model(dataclasses.replace(insn, mask=None, zero=False, ops=tuple(
+            Op('v', tn, dst.size) if op is src2 else op
+            for op in insn.ops)), dataclasses.replace(st, z=z))
+        if any(elem(o.z[dst.n], es, j) != want(j) for j in range(n)):
+            bad.append(f'{name}: a table of {word:#x} does not give '
+                       f'{"DEST" if word == 0 else "SRC1"}')
+    if imm == 0 and out.mxcsr != st.mxcsr:
+        bad.append(f'{name}: imm8 0 sets flags')
+    return bad
+
+
 def cvt_invariants(name, insn, st, out):
     """The conversions: ref_cvt's formulation; VCVTT* is VCVT* under
     RZ."""
@@ -6231,6 +6412,30 @@ def known_answers():
             mem=bytes(8)),
         lambda o: sorted(o.mem.items()),
         [(0, 0), (1, 0x3c), (4, 0), (5, 0x40)], disp=0)
+    # VFIXUPIMM (AT&T: table, SRC1, DEST): zero -> +1.0 (IE: imm8[1]),
+    # +1.0 -> +0, -inf -> 90.0, 2.0 (positive) -> pi/2
+    kat('vfixupimmps $2, %xmm1, %xmm2, %xmm3',
+        fst({1: d(0xd00c8a00, 0xd00c8a00, 0xd00c8a00, 0xd00c8a00),
+             2: d(0, one, 0xff800000, two), 3: full}),
+        out_mx, (d(one, 0, 0x42b40000, 0x3fc90fdb), rn | 1))
+    # binary64: the table in each qword's low dword; a QNaN keeps DEST
+    # (response 0), an SNaN is quieted (2; IE: imm8[4]); masked per qword
+    snan64, qnan64 = 0x7ff4_0000_0000_0001, 0x7ff8 << 48
+    kat('vfixupimmpd $16, %xmm1, %xmm2, %xmm3{%k1}',
+        fst({1: 0xffffffff_00000020 | 0xffffffff_00000020 << 64,
+             2: qnan64 | snan64 << 64, 3: full}, ks(k1=3)),
+        out_mx, ((full & ONES64) | (snan64 | 1 << 51) << 64 |
+                 (full >> 128 << 128 & 0), rn | 1))
+    # DAZ: a denormal is a zero (ZE: imm8[0]; response 1: tsrc, +0); bits
+    # 127:32 from SRC1
+    kat('vfixupimmss $1, %xmm1, %xmm2, %xmm3',
+        fst({1: d(0x100), 2: d(1, 0x11, 0x22, 0x33), 3: full}, mx=rn | daz),
+        out_mx, (d(0, 0x11, 0x22, 0x33), rn | daz | 4))
+    # response 2 of a number: QNaN(tsrc), its exponent and quiet bit set
+    # (1.25 -> 0x7ffc...); bits 127:64 from SRC1
+    kat('vfixupimmsd $0, %xmm1, %xmm2, %xmm3',
+        fst({1: 0x20000000, 2: 0x3ff4 << 48 | 0x55 << 64, 3: full}),
+        out_mx, (0x7ffc << 48 | 0x55 << 64, rn))
     # conversions with a GPR: ties to even, the indefinites, a negative
     # fraction truncated to 0 unsigned, 2^31 signed and unsigned, and
     # 2^64 - 1 rounded to binary64 (up in RN, down in RZ)
@@ -7313,6 +7518,14 @@ FP_MUTANTS = [
     ('VGETMANTPD puts [1/2,2) on the even exponents', 'vgetmantpd',
      _mut_special('getmant', lambda imm: imm ^ 2 if imm & 3 == 1 else imm)),
     ('VGETEXPPD of a zero is +inf', 'vgetexppd', _mut_getexp_zero),
+    ('VFIXUPIMMPS: +1.0 is another positive number', 'vfixupimmps',
+     lambda c: sem_fixup(c, _mutant='one')),
+    ('VFIXUPIMMPD: the table is the high dword', 'vfixupimmpd',
+     lambda c: sem_fixup(c, _mutant='hi')),
+    ('VFIXUPIMMSS: MXCSR.DAZ does not make a denormal a zero',
+     'vfixupimmss', lambda c: sem_fixup(c, _mutant='daz')),
+    ('VFIXUPIMMSD: response 2 is the QNaN indefinite', 'vfixupimmsd',
+     lambda c: sem_fixup(c, _mutant='qnan')),
     ('VCVTPH2PS applies MXCSR.DAZ', 'vcvtph2ps',
      lambda c: sem_f16(c, _mutant='daz')),
     ('VCVTPS2PH flushes tiny results under MXCSR.FTZ', 'vcvtps2ph',
@@ -7596,6 +7809,7 @@ def invariants(name, form, insn, st, out, r):
         elif mn in forms_fp.F16_ROWS:
             pass
         elif FP_ROWS.get(mn, (0, 0))[1] or \
+                forms_fp.FIXUP_ROWS.get(mn, (0, 0))[1] or \
                 (pcvt_row(mn)[0] or (0,) * 6)[5] or \
                 forms_fp.SPECIAL_ROWS.get(mn, (0, 0))[1]:
             pass        # fp scalar: bits 127:32 (127:64) from SRC1
@@ -7700,7 +7914,8 @@ def invariants(name, form, insn, st, out, r):
                 (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
                  not cvt_row(mn)[0] and not pcvt_row(mn)[0] and
                  mn not in forms_fp.SPECIAL_ROWS and
-                 mn not in forms_fp.F16_ROWS):
+                 mn not in forms_fp.F16_ROWS and
+                 mn not in forms_fp.FIXUP_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
     if out.exc is not None and (out.z or out.k or out.mem):
         bad.append(f'{name}: a fault with results')
@@ -7721,6 +7936,9 @@ def invariants(name, form, insn, st, out, r):
         bad += special_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp' and mn in forms_fp.F16_ROWS:
         bad += f16_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and \
+            mn in forms_fp.FIXUP_ROWS:
+        bad += fixup_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':

@@ -308,6 +308,16 @@ CASES = [
      'fp', 0),
     ('W1 on vcvtps2ph $0x0,%zmm2,(%rax)', '62 f3 fd 48 1d 10 00', 'ud', 'ud',
      'fp', 0),
+    # VFIXUPIMM: EVEX only; the scalar rows ignore L'L but for 11
+    ('vfixupimmps $0x0,%zmm1,%zmm2,%zmm3', '62 f3 6d 48 54 d9 00', 'ok', 'ok',
+     'fp', 0),
+    ('vfixupimmpd $0x0,(%rax){1to8},%zmm2,%zmm3', '62 f3 ed 58 54 18 00',
+     'ok', 'ok', 'fp', 0),
+    ('vfixupimmsd $0x0,%xmm1,%xmm2,%xmm3', '62 f3 ed 08 55 d9 00', 'ok', 'ok',
+     'fp', 0),
+    ('vfixupimmps with VEX (no VEX form)', 'c4 e3 6d 54 d9 00', 'ud', 'ud',
+     'fp', 0),
+    ("L'L=11 on vfixupimmsd", '62 f3 ed 68 55 d9 00', 'ud', 'ud', 'fp', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
