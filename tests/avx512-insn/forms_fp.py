@@ -21,7 +21,9 @@ and VCVTPS2PH's imm8 through each rounding control and MXCSR.RC.  FIXUP
 4-bit responses (dwords; the low dword of each qword for PD), imm8 the
 classes that signal; the packed rows at each width with a register, a
 memory and a {1toN} table, the scalar rows with a register and a memory
-one, the masks in turn, one {sae} form each.
+one, the masks in turn, one {sae} form each.  RCP14 (after FIXUP):
+VRCP14PS/PD/SS/SD and VRSQRT14PS/PD/SS/SD, whose results the SDM only
+bounds (see model.py); the same shapes, without {sae}.
 
 Packed rows at 128/256/512 bits with a register source, a memory source
 and a {1toN} broadcast (tuple FV: disp8*N with N = VL, or the element
@@ -564,3 +566,31 @@ for mn, (es, is_scalar) in FIXUP_ROWS.items():
         f'%{w}mm{t2}, %{w}mm{d}{mask_suffix(mask, k)}', mask, FIXUP,
         feature='F', esize=es)
     k += 1
+
+# VRCP14, VRSQRT14: element size, scalar
+RCP14_ROWS = {f'v{op}{t}': (es, t[0] == 's') for op in ('rcp14', 'rsqrt14')
+              for t, es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8))}
+RCP14 = []
+for mn, (es, is_scalar) in RCP14_ROWS.items():
+    j = 0
+    for w, vl in ([('x', 16)] if is_scalar else WIDTHS):
+        for src in ('rr', 'rm') if is_scalar else ('rr', 'rm', 'bc'):
+            for mask in MASKS if is_scalar else (MASKS[(j + j // 3) % 3],):
+                j += 1
+                d, s, t2 = vregs(k)
+                dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+                feat = 'F' if is_scalar else feature(vl)
+                mid = f', %xmm{t2}' if is_scalar else ''
+                if src == 'rr':
+                    add(f'{mn}_{w}_rr{mask}',
+                        f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}', mask, RCP14,
+                        feature=feat, esize=es)
+                else:
+                    bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
+                    n = es if bc or is_scalar else vl
+                    add(f'{mn}_{w}_{src}{mask}',
+                        f'{{evex}} {mn} {{M}}{bc}{mid}, {dst}', mask, RCP14,
+                        feature=feat, flags=BCST if bc else 0,
+                        disp=disp_for(k, n), scale=scale_for(k), size=n,
+                        esize=es, n=n)
+                k += 1

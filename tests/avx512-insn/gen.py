@@ -41,8 +41,8 @@ import ud_cases  # noqa: E402
 # slots; fp's, though its index is 8, come after perm's and trunc's, which
 # were merged first).  An index without a group has no name in diff.c.
 # Likewise the forms added to a group after the later groups' forms had
-# their digests recorded (the LATE lists, F16C, F16, FIXUP) go at the
-# end, in the order they were added.
+# their digests recorded (the LATE lists, F16C, F16, FIXUP, RCP14) go at
+# the end, in the order they were added.
 GROUPS = {'move': 0, 'kmask': 1, 'masked': 2, 'selftest': 3, 'int': 4,
           'cmp': 5, 'shuf': 6, 'shift': 7, 'fp': 8, 'perm': 9, 'trunc': 10}
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
@@ -50,7 +50,8 @@ FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_selftest.LATE + forms_shuf.LATE + forms_move.LATE +
-         forms_selftest.F16C + forms_fp.F16 + forms_fp.FIXUP)
+         forms_selftest.F16C + forms_fp.F16 + forms_fp.FIXUP +
+         forms_fp.RCP14)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

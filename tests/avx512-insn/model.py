@@ -222,7 +222,7 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
-         forms_fp.FIXUP}
+         forms_fp.FIXUP + forms_fp.RCP14}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -2044,6 +2044,43 @@ def sem_fixup(c, _mutant=None):
     c.vwrite(dst, es, res, act)
 
 
+def rcp14_elem(f, rsqrt, raw, daz, ftz, _mutant=None):
+    """One element of VRCP14/VRSQRT14 as QEMU computes it: 1/x (1/sqrt x:
+    the square root rounded first) rounded to nearest in f, DAZ and FTZ
+    applied, no flag.  The SDM only bounds the relative error (2^-14; see
+    rcp14_check): processors differ in the low bits."""
+    if _mutant == 'daz':
+        daz = False
+    if rsqrt and _mutant != 'rcp':
+        raw = fp_arith(f, 'sqrt', [raw], RN, daz, ftz)[0]
+    return fp_arith(f, 'div', [f.bias << f.mbits, raw], RN, daz, ftz)[0]
+
+
+def sem_rcp14(c, _mutant=None):
+    """VRCP14PS/PD, VRSQRT14PS/PD: rcp14_elem per active element, masking
+    as usual; the SS/SD rows: element 0, bits 127:32 (127:64) from SRC1,
+    511:128 zeroed.  MXCSR is left as it is."""
+    es, scalar = forms_fp.RCP14_ROWS[c.i.mn]
+    f = FP_FORMATS[es]
+    _, _, daz, ftz = fp_env(c)
+    ops = [o for o in c.i.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    n = 1 if scalar else dst.size // es
+    act = c.active(n)
+    col = c.velems(src, es, n, act)
+    rsqrt = c.i.mn.startswith('vrsqrt')
+    res = [rcp14_elem(f, rsqrt, col[j], daz, ftz, _mutant) if act[j] else None
+           for j in range(n)]
+    if _mutant == 'pe' and any(act):
+        c.out.mxcsr = c.st.mxcsr | MX_PE
+    if scalar:
+        low = res[0] if act[0] else 0 if c.i.zero else \
+            elem(c.z(dst.n), es, 0)
+        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & ~emask(es) | low
+        return
+    c.vwrite(dst, es, res, act)
+
+
 def fp_special(f, op, raws, imm, rc, daz, ftz):
     """One element of VRNDSCALE (raws: SRC), VGETEXP (SRC) or VSCALEF
     (SRC1, SRC2): (bits, flags)."""
@@ -2154,6 +2191,8 @@ def semantics(c):
         return sem_f16(c)
     if mn in forms_fp.FIXUP_ROWS:
         return sem_fixup(c)
+    if mn in forms_fp.RCP14_ROWS:
+        return sem_rcp14(c)
     if cvt_row(mn)[0]:
         return sem_cvt(c)
     if pcvt_row(mn)[0]:
@@ -2747,7 +2786,7 @@ def fp_format(mn):
         return FP_ROWS[mn][0]
     row = cvt_row(mn)[0] or pcvt_row(mn)[0] or \
         forms_fp.SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS.get(mn) or \
-        forms_fp.FIXUP_ROWS[mn]
+        forms_fp.FIXUP_ROWS.get(mn) or forms_fp.RCP14_ROWS[mn]
     return FP_FORMATS[row[0]]
 
 
@@ -2812,6 +2851,8 @@ def rand_state(r, insn, form, place=None):
         f16_boundaries(r, insn, st)
     elif group == 'fp' and insn.mn in forms_fp.FIXUP_ROWS:
         fixup_tables(r, insn, st)
+    elif group == 'fp' and insn.mn in forms_fp.RCP14_ROWS:
+        pass
     elif group == 'fp':
         cvt_boundaries(r, insn, st)
     return st
@@ -4914,6 +4955,117 @@ def fixup_invariants(name, insn, st, out):
     return bad
 
 
+RCP14_BOUND = Fraction(1, 2 ** 14)
+
+
+def rcp14_check(f, rsqrt, raw, got, daz, ftz):
+    """Is got a valid VRCP14 (VRSQRT14) result for raw, as the SDM says?
+    NaNs quieted, the special cases of its table exact (a zero, or a
+    denormal under DAZ: an infinity of its sign; an infinity: a zero of
+    its sign, VRSQRT14 of -inf and of a negative number: the QNaN
+    indefinite), and otherwise a relative error below 2^-14 (a result
+    past the largest finite number may be infinity; a tiny one is zero
+    under FTZ, or a denormal within one of its ulps).  None, or why not."""
+    width = 8 * f.es
+    sign = 2 ** (width - 1)
+    v = ref_value(f, raw, daz)
+    neg = raw >= sign
+    sbit = sign if neg else 0
+    indefinite = sign | f.expo | f.quiet
+    if v[0] == 'nan':
+        want = raw | f.quiet
+    elif v[0] == 'inf':
+        want = indefinite if rsqrt and neg else 0 if rsqrt else sbit
+    elif v[2] == 0:
+        want = sbit | f.expo
+    elif rsqrt and neg:
+        want = indefinite
+    else:
+        want = None
+    if want is not None:
+        return None if got == want else f'{got:#x}, the SDM {want:#x}'
+    g = ref_value(f, got, False)
+    x = v[2]
+    big = (2 - Fraction(2) ** -f.mbits) * Fraction(2) ** f.emax
+    tiny = Fraction(2) ** f.emin
+    exact_sq = 1 / x if rsqrt else 1 / (x * x)      # the exact result^2
+    if g[0] == 'nan' or (got >= sign) != (neg and not rsqrt):
+        return f'{got:#x}: not a number of the sign'
+    if g[0] == 'inf':
+        return None if exact_sq > big * big else f'{got:#x}: inf'
+    y = g[2]
+    if y == 0:
+        return None if ftz and exact_sq < tiny * tiny else f'{got:#x}: 0'
+    lo, hi = (1 - RCP14_BOUND) ** 2, (1 + RCP14_BOUND) ** 2
+    q = y * y / exact_sq
+    if lo < q < hi:
+        return None
+    if g[3]:            # a denormal: within one ulp of the denormal grid
+        ulp = Fraction(2) ** (f.emin - f.mbits)
+        if (y - ulp) ** 2 <= exact_sq <= (y + ulp) ** 2:
+            return None
+    return f'{got:#x}: relative error beyond 2^-14'
+
+
+def approximation_ok(insn, st, exp, got, diff):
+    """A case of VRCP14/VRSQRT14 where a processor's output got differs
+    from the model's exp only in the destination's active elements, each
+    of them a valid result (rcp14_check): the processor's approximation."""
+    es, scalar = forms_fp.RCP14_ROWS[insn.mn]
+    f = FP_FORMATS[es]
+    ops = [o for o in insn.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    if any(not d.startswith(f'zmm{dst.n}:') for d in diff):
+        return False
+    n = 1 if scalar else dst.size // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    want = exp.z.get(dst.n, st.z.get(dst.n, 0))
+    have = got['z'].get(dst.n, st.z.get(dst.n, 0))
+    for j in range(MAXVL // es):
+        w, h = elem(want, es, j), elem(have, es, j)
+        if w == h:
+            continue
+        if j >= n or not kv >> j & 1:
+            return False
+        if src.kind == 'v':
+            x = elem(st.z[src.n], es, j)
+        else:
+            at = st.off + (0 if src.bcst else es * j) - max(st.off, 0)
+            x = int.from_bytes(st.mem[at:at + es], 'little')
+        if rcp14_check(f, insn.mn.startswith('vrsqrt'), x, h,
+                       st.mxcsr & MX_DAZ != 0, st.mxcsr & MX_FTZ != 0):
+            return False
+    return True
+
+
+def rcp14_invariants(name, insn, st, out):
+    """VRCP14/VRSQRT14: every active element within the SDM's bound
+    (rcp14_check; register sources), MXCSR unchanged."""
+    bad = []
+    if out.exc is not None:
+        return bad
+    es, scalar = forms_fp.RCP14_ROWS[insn.mn]
+    f = FP_FORMATS[es]
+    ops = [o for o in insn.ops if o.kind in 'vm']
+    dst, src = ops[0], ops[-1]
+    if out.mxcsr != st.mxcsr:
+        bad.append(f'{name}: MXCSR changed')
+    if src.kind != 'v':
+        return bad
+    n = 1 if scalar else dst.size // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    for j in range(n):
+        if kv >> j & 1:
+            why = rcp14_check(f, insn.mn.startswith('vrsqrt'),
+                              elem(st.z[src.n], es, j),
+                              elem(out.z[dst.n], es, j),
+                              st.mxcsr & MX_DAZ != 0, st.mxcsr & MX_FTZ != 0)
+            if why:
+                bad.append(f'{name}: element {j}: {why}')
+                break
+    return bad
+
+
 def cvt_invariants(name, insn, st, out):
     """The conversions: ref_cvt's formulation; VCVTT* is VCVT* under
     RZ."""
@@ -6436,6 +6588,21 @@ def known_answers():
     kat('vfixupimmsd $0, %xmm1, %xmm2, %xmm3',
         fst({1: 0x20000000, 2: 0x3ff4 << 48 | 0x55 << 64, 3: full}),
         out_mx, (0x7ffc << 48 | 0x55 << 64, rn))
+    # VRCP14/VRSQRT14 (QEMU's choice within the SDM's bound: rounded to
+    # nearest); the special cases of the SDM's tables; no flag
+    kat('vrcp14ps %xmm1, %xmm3',
+        fst({1: d(two, 0, 0xff800000, 0x40400000), 3: full}), out_mx,
+        (d(half, 0x7f800000, sgn, 0x3eaaaaab), rn))
+    kat('vrsqrt14ps %xmm1, %xmm3',
+        fst({1: d(0x40800000, 0xbf800000, sgn, 0x7f800000), 3: full}),
+        out_mx, (d(half, 0xffc00000, 0xff800000, 0), rn))
+    # a denormal: 2^-127 gives 2^127, or under DAZ +inf
+    kat('vrcp14ss %xmm1, %xmm2, %xmm3',
+        fst({1: d(0x00400000), 2: d(0, 7), 3: full}), out_mx,
+        (d(0x7f000000, 7), rn))
+    kat('vrcp14ss %xmm1, %xmm2, %xmm3',
+        fst({1: d(0x00400000), 2: d(0, 7), 3: full}, mx=rn | daz), out_mx,
+        (d(0x7f800000, 7), rn | daz))
     # conversions with a GPR: ties to even, the indefinites, a negative
     # fraction truncated to 0 unsigned, 2^31 signed and unsigned, and
     # 2^64 - 1 rounded to binary64 (up in RN, down in RZ)
@@ -7526,6 +7693,11 @@ FP_MUTANTS = [
      'vfixupimmss', lambda c: sem_fixup(c, _mutant='daz')),
     ('VFIXUPIMMSD: response 2 is the QNaN indefinite', 'vfixupimmsd',
      lambda c: sem_fixup(c, _mutant='qnan')),
+    ('VRCP14PS ignores MXCSR.DAZ', 'vrcp14ps',
+     lambda c: sem_rcp14(c, _mutant='daz')),
+    ('VRSQRT14PD is VRCP14PD', 'vrsqrt14pd',
+     lambda c: sem_rcp14(c, _mutant='rcp')),
+    ('VRCP14SS sets PE', 'vrcp14ss', lambda c: sem_rcp14(c, _mutant='pe')),
     ('VCVTPH2PS applies MXCSR.DAZ', 'vcvtph2ps',
      lambda c: sem_f16(c, _mutant='daz')),
     ('VCVTPS2PH flushes tiny results under MXCSR.FTZ', 'vcvtps2ph',
@@ -7810,6 +7982,7 @@ def invariants(name, form, insn, st, out, r):
             pass
         elif FP_ROWS.get(mn, (0, 0))[1] or \
                 forms_fp.FIXUP_ROWS.get(mn, (0, 0))[1] or \
+                forms_fp.RCP14_ROWS.get(mn, (0, 0))[1] or \
                 (pcvt_row(mn)[0] or (0,) * 6)[5] or \
                 forms_fp.SPECIAL_ROWS.get(mn, (0, 0))[1]:
             pass        # fp scalar: bits 127:32 (127:64) from SRC1
@@ -7939,6 +8112,9 @@ def invariants(name, form, insn, st, out, r):
     elif getattr(form, 'group', '') == 'fp' and \
             mn in forms_fp.FIXUP_ROWS:
         bad += fixup_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and \
+            mn in forms_fp.RCP14_ROWS:
+        bad += rcp14_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp':
         bad += fp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'perm':

@@ -318,6 +318,14 @@ CASES = [
     ('vfixupimmps with VEX (no VEX form)', 'c4 e3 6d 54 d9 00', 'ud', 'ud',
      'fp', 0),
     ("L'L=11 on vfixupimmsd", '62 f3 ed 68 55 d9 00', 'ud', 'ud', 'fp', 0),
+    # VRCP14/VRSQRT14: EVEX only, no rounding control or SAE
+    ('vrcp14ps %zmm1,%zmm2', '62 f2 7d 48 4c d1', 'ok', 'ok', 'fp', 0),
+    ('vrsqrt14sd %xmm1,%xmm2,%xmm3', '62 f2 ed 08 4f d9', 'ok', 'ok', 'fp',
+     0),
+    ('b=1 on vrcp14ps %zmm1,%zmm2 (no {er}/{sae})', '62 f2 7d 58 4c d1', 'ud',
+     'ud', 'fp', 0),
+    ('vrcp14ps with VEX (no VEX form)', 'c4 e2 7d 4c d1', 'ud', 'ud', 'fp',
+     0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
