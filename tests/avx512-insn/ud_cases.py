@@ -326,6 +326,36 @@ CASES = [
      'ud', 'fp', 0),
     ('vrcp14ps with VEX (no VEX form)', 'c4 e2 7d 4c d1', 'ud', 'ud', 'fp',
      0),
+    # gathers and scatters (VSIB): an opmask other than k0, no {z}, no
+    # broadcast, a SIB byte, vvvv 1111 (V' is the index's bit 4), U 1 (no
+    # X4), a gather's destination not its index; the index registers are
+    # zero here, so every element is at RAX
+    ('vpgatherdd (%rax,%zmm1,4),%zmm2{%k1}', '62 f2 7d 49 90 14 88', 'ok',
+     'ok', 'move', ALL),
+    ('vpscatterdd %zmm2,(%rax,%zmm1,4){%k1}', '62 f2 7d 49 a0 14 88', 'ok',
+     'ok', 'move', ALL),
+    ('vgatherqpd 0x8(%rax,%zmm17,8),%zmm3{%k2}', '62 f2 fd 42 93 5c c8 01',
+     'ok', 'ok', 'move', 0),
+    ('vpgatherqd (%rax,%ymm1,4),%xmm2{%k1}', '62 f2 7d 29 91 14 88', 'ok',
+     'ok', 'move', ALL),
+    ('aaa=000 on vpgatherdd (%rax,%zmm1,4),%zmm2', '62 f2 7d 48 90 14 88',
+     'ud', 'ud', 'move', 0),
+    ('z=1 on vpgatherdd (%rax,%zmm1,4),%zmm2{%k1}', '62 f2 7d c9 90 14 88',
+     'ud', 'ud', 'move', ALL),
+    ('vpgatherdd with the index as destination', '62 f2 7d 49 90 0c 88',
+     'ud', 'ud', 'move', ALL),
+    ('b=1 on vpgatherdd (%rax,%zmm1,4),%zmm2{%k1}', '62 f2 7d 59 90 14 88',
+     'ud', 'ud', 'move', ALL),
+    ('vpgatherdd without a SIB byte', '62 f2 7d 49 90 10', 'ud', 'ud', 'move',
+     ALL),
+    ('vpgatherdd with a register operand', '62 f2 7d 49 90 d1', 'ud', 'ud',
+     'move', ALL),
+    ('vvvv=1110 on vpgatherdd (%rax,%zmm1,4),%zmm2{%k1}',
+     '62 f2 75 49 90 14 88', 'ud', 'ud', 'move', ALL),
+    ('U=0 (X4) on vpgatherdd (%rax,%zmm1,4),%zmm2{%k1}',
+     '62 f2 79 49 90 14 88', 'ud', 'ud', 'move', ALL),
+    ('vpscatterdd with VEX (no VEX form)', 'c4 e2 75 a0 14 88', 'ud', 'ud',
+     'move', ALL),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
