@@ -14,6 +14,10 @@ VPABSD, VPMULLD, VPMULDQ, ...).  The masked memory forms are often placed
 across a guard page (fault suppression).  diff.c draws this group's
 vector and memory inputs from pools of signed and unsigned boundary
 values (0, 1, -1, INT_MIN, INT_MAX, ...).
+
+LATE (see gen.py): AVX512BW's byte and word arithmetic, VPADDB/W,
+VPSUBB/W, the saturating VPADDS/VPADDUS/VPSUBS/VPSUBUS B/W, VPMINSB/SW/
+UB/UW, VPMAXSB/SW/UB/UW, VPABSB/W and VPMULLW: tuple FVM, no broadcast.
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           mask_suffix, scale_for, vregs)
@@ -38,9 +42,9 @@ ROWS = [
 MNEMONICS = frozenset(mn for mn, _, _ in ROWS)
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'int', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'int', asm, **kw))
 
 
 k = 0
@@ -64,3 +68,25 @@ for mn, es, nsrc in ROWS:
                 feature=feat, flags=BCST, disp=disp_for(k + 1, es),
                 scale=scale_for(k + 1), size=es, n=es)
             k += 1
+
+# AVX512BW: mnemonic, element size, number of sources (no broadcast)
+BW_ROWS = [(f'vp{op}{t}', es, 2)
+           for op in ('add', 'sub', 'adds', 'addus', 'subs', 'subus',
+                      'mins', 'minu', 'maxs', 'maxu')
+           for t, es in (('b', 1), ('w', 2))]
+BW_ROWS += [('vpabsb', 1, 1), ('vpabsw', 2, 1), ('vpmullw', 2, 2)]
+LATE = []
+for mn, es, nsrc in BW_ROWS:
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            mid = f', %{w}mm{t}' if nsrc == 2 else ''
+            add(f'{mn}_{w}_rr{mask}', f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}',
+                mask, LATE, feature=feat)
+            add(f'{mn}_{w}_rm{mask}', f'{{evex}} {mn} {{M}}{mid}, {dst}',
+                mask, LATE, feature=feat, disp=disp_for(k, vl),
+                scale=scale_for(k), size=vl, esize=es, n=vl)
+            k += 1
+MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS)

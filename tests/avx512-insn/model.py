@@ -222,7 +222,7 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
-         forms_fp.FIXUP + forms_fp.RCP14}
+         forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -632,6 +632,11 @@ def sx(v, bits):
     return v - (1 << bits) if v >> (bits - 1) & 1 else v
 
 
+def sat_s(v, n):
+    """v saturated to a signed n-bit integer."""
+    return max(min(v, (1 << (n - 1)) - 1), -(1 << (n - 1)))
+
+
 def low32(v):
     return v & 0xffffffff
 
@@ -653,8 +658,16 @@ INT_OPS = {
     'vpmaxu': lambda a, b, n: a if a > b else b,
     'vpabs': lambda a, b, n: -sx(b, n) if sx(b, n) < 0 else b,
     'vpmull': lambda a, b, n: a * b,            # low n bits
+    # AVX512BW: the sums and differences of signed (SaturateToSigned...)
+    # or unsigned (...Unsigned...) elements, saturated to the element
+    'vpadd': lambda a, b, n: a + b,
+    'vpadds': lambda a, b, n: sat_s(sx(a, n) + sx(b, n), n),
+    'vpaddus': lambda a, b, n: min(a + b, (1 << n) - 1),
+    'vpsubs': lambda a, b, n: sat_s(sx(a, n) - sx(b, n), n),
+    'vpsubus': lambda a, b, n: max(a - b, 0),
 }
-INT_ROWS = {mn: (4 if mn[-1] == 'd' else 8, INT_OPS[mn[:-1]])
+ESIZE_LETTER = {'b': 1, 'w': 2, 'd': 4, 'q': 8}
+INT_ROWS = {mn: (ESIZE_LETTER[mn[-1]], INT_OPS[mn[:-1]])
             for mn in forms_int.MNEMONICS
             if mn not in ('vpmuldq', 'vpmuludq')}
 # SIGN_EXTEND(SRC1[31:0]) * SIGN_EXTEND(SRC2[31:0]) per qword; unsigned
@@ -3030,7 +3043,7 @@ def int_reference(insn, st):
     mn, ops = insn.mn, insn.ops
     dst, src = ops[0], ops[-1]
     vl = dst.size
-    es = 8 if mn in ('vpmuldq', 'vpmuludq') else {'d': 4, 'q': 8}[mn[-1]]
+    es = 8 if mn in ('vpmuldq', 'vpmuludq') else ESIZE_LETTER[mn[-1]]
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = [kv >> j & 1 for j in range(n)]
@@ -3039,8 +3052,8 @@ def int_reference(insn, st):
         return 'PF', None
     raw1 = st.z[ops[1].n].to_bytes(64, 'little')[:vl] \
         if len(ops) == 3 else bytes(vl)
-    sfmt, ufmt = f'<{n}{"i" if es == 4 else "q"}', \
-        f'<{n}{"I" if es == 4 else "Q"}'
+    code = {1: 'b', 2: 'h', 4: 'i', 8: 'q'}[es]
+    sfmt, ufmt = f'<{n}{code}', f'<{n}{code.upper()}'
     s1, s2 = struct.unpack(sfmt, raw1), struct.unpack(sfmt, raw2)
     u1, u2 = struct.unpack(ufmt, raw1), struct.unpack(ufmt, raw2)
     base = mn[:-1]
@@ -3061,11 +3074,22 @@ def int_reference(insn, st):
         out = struct.pack(ufmt, *[f(x, y) for x, y in zip(u1, u2)])
     elif base == 'vpabs':
         out = struct.pack(ufmt, *[abs(y) for y in s2])
-    elif base in ('vpsub', 'vpmull'):
+    elif base in ('vpsub', 'vpmull', 'vpadd'):
         # the exact result in two's complement, cut to its low es bytes
-        full = [x - y if base == 'vpsub' else x * y for x, y in zip(s1, s2)]
+        full = [x - y if base == 'vpsub' else x + y if base == 'vpadd'
+                else x * y for x, y in zip(s1, s2)]
         out = b''.join(v.to_bytes(2 * es + 1, 'little', signed=True)[:es]
                        for v in full)
+    elif base in ('vpadds', 'vpsubs'):
+        lo, hi = -2 ** (8 * es - 1), 2 ** (8 * es - 1) - 1
+        out = struct.pack(sfmt, *[sorted((lo, x + y if base == 'vpadds'
+                                          else x - y, hi))[1]
+                                  for x, y in zip(s1, s2)])
+    elif base in ('vpaddus', 'vpsubus'):
+        hi = 2 ** (8 * es) - 1
+        out = struct.pack(ufmt, *[sorted((0, x + y if base == 'vpaddus'
+                                          else x - y, hi))[1]
+                                  for x, y in zip(u1, u2)])
     else:
         raise ModelError(f'no second formulation of {mn}')
     return None, bytes_reference(insn, st, es,
@@ -3073,7 +3097,7 @@ def int_reference(insn, st):
 
 
 COMMUTATIVE = re.compile(r'vp(and|or|xor|mins|minu|maxs|maxu|mull|muldq|'
-                         r'muludq)[dq]?$')
+                         r'muludq|add|adds|addus)[bwdq]?$')
 
 
 def int_invariants(name, insn, st, out):
@@ -3094,9 +3118,9 @@ def int_invariants(name, insn, st, out):
                    st)
         if sw.z != out.z:
             bad.append(f'{name}: not commutative')
-    m = re.match(r'vp(min|max)([su])([dq])$', insn.mn)
+    m = re.match(r'vp(min|max)([su])([bwdq])$', insn.mn)
     if m and ops[2].kind == 'v' and out.exc is None:
-        es = 4 if m.group(3) == 'd' else 8
+        es = ESIZE_LETTER[m.group(3)]
         other = 'vp' + ('max' if m.group(1) == 'min' else 'min') + \
             m.group(2) + m.group(3)
         plain = dataclasses.replace(insn, mask=None, zero=False)
@@ -5821,6 +5845,23 @@ def known_answers():
         lambda o: o.exc, 'GP', disp=0)
     kat('vmovntdqa {M}, %xmm3', stz({3: za}, off=8, mem=bytes(16)),
         lambda o: o.exc, 'GP', disp=0)
+    # AVX512BW: VPADDSB saturates 127 + 1 and -128 + -1, VPADDUSB 255 + 1,
+    # VPSUBUSW 0 - 1; VPADDB wraps; VPABSB of -128 is 0x80 (unsigned 128)
+    b16 = lambda *v: sum(x << (8 * j) for j, x in enumerate(v))  # noqa
+    kat('vpaddsb %xmm1, %xmm2, %xmm3',
+        stz({1: b16(1, 0xff, 1, 0xff), 2: b16(0x7f, 0x80, 0xff, 1), 3: 0}),
+        lambda o: o.z[3], b16(0x7f, 0x80, 0, 0))
+    kat('vpaddusb %xmm1, %xmm2, %xmm3',
+        stz({1: b16(1, 0xff), 2: b16(0xff, 0x80), 3: 0}),
+        lambda o: o.z[3], b16(0xff, 0xff))
+    kat('vpaddb %xmm1, %xmm2, %xmm3',
+        stz({1: b16(1, 0xff), 2: b16(0xff, 0x80), 3: 0}),
+        lambda o: o.z[3], b16(0, 0x7f))
+    kat('vpsubusw %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: b16(1, 0, 1, 0), 2: b16(0, 0, 5, 0), 3: 0}, ks(k1=0b11)),
+        lambda o: o.z[3], b16(0, 0, 4, 0))
+    kat('vpabsb %xmm1, %xmm3', stz({1: b16(0x80, 0xff, 5), 3: 0}),
+        lambda o: o.z[3], b16(0x80, 1, 5))
     # group shift.  Immediate counts (AT&T: vpslld $4, %xmm1, %xmm3 is
     # xmm3 := xmm1 << 4): bits shifted out are lost, a count above the
     # width-1 gives 0 (logical) or the sign bit everywhere (arithmetic)
@@ -7719,6 +7760,10 @@ MUTANTS = [
     ('VPANDND is SRC1 AND NOT SRC2', 'vpandnd',
      _int_op(4, lambda a, b, n: a & ~b)),
     ('VPSUBQ is SRC2 - SRC1', 'vpsubq', _int_op(8, lambda a, b, n: b - a)),
+    ('VPADDSB wraps around', 'vpaddsb', _int_op(1, INT_OPS['vpadd'])),
+    ('VPSUBUSW saturates as signed', 'vpsubusw',
+     _int_op(2, INT_OPS['vpsubs'])),
+    ('VPMAXUB compares signed', 'vpmaxub', _int_op(1, INT_OPS['vpmaxs'])),
     ('VPABSD saturates INT_MIN to INT_MAX', 'vpabsd',
      _int_op(4, lambda a, b, n: min(abs(sx(b, n)), (1 << (n - 1)) - 1))),
     ('VPABSQ works on dwords', 'vpabsq', _int_op(4, INT_OPS['vpabs'])),
