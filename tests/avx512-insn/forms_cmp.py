@@ -18,6 +18,10 @@ turn.  The masked memory forms are often placed across a guard page
 (fault suppression).  diff.c draws this group's inputs from a small
 palette per case (equal elements are frequent) of signed/unsigned
 boundary values, their neighbours and sign-flipped partners.
+
+LATE (see gen.py): AVX512BW's byte and word forms, VPCMPEQB/W,
+VPCMPGTB/W, VPCMPB/W, VPCMPUB/UW, VPTESTMB/W and VPTESTNMB/W: tuple FVM,
+no broadcast.
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           kreg, mask_suffix, scale_for, vregs)
@@ -46,9 +50,9 @@ def kdest(k, mask):
     return (5 * k + 2) % 8
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'cmp', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'cmp', asm, **kw))
 
 
 k = 0
@@ -82,3 +86,38 @@ for row, (mn, es, has_imm) in enumerate(ROWS):
                     size=n, esize=es, n=n)
                 pred += has_imm
             k += 1
+
+BW_ROWS = [(f'{op}{t}', es, imm) for t, es in (('b', 1), ('w', 2))
+           for op, imm in (('vpcmpeq', False), ('vpcmpgt', False),
+                           ('vptestm', False), ('vptestnm', False),
+                           ('vpcmp', True), ('vpcmpu', True))]
+LATE = []
+for row, (mn, es, has_imm) in enumerate(BW_ROWS):
+    pred = 5 * row
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            for imm in range(8) if has_imm and w == 'z' else (None,):
+                _, s, t = vregs(k)
+                if k % 6 == 5:
+                    t = s
+                if imm is None and has_imm:
+                    imm = pred % 8
+                    pred += 1
+                dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+                ims, tag = ('', '') if imm is None else (f'${imm}, ',
+                                                         f'_{imm}')
+                add(f'{mn}_{w}_rr{mask}{tag}',
+                    f'{mn} {ims}%{w}mm{s}, %{w}mm{t}, {dst}', mask, LATE,
+                    feature=feat)
+                k += 1
+            _, s, t = vregs(k)
+            dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+            ims, tag = ('', '') if not has_imm else (f'${pred % 8}, ',
+                                                     f'_{pred % 8}')
+            pred += has_imm
+            add(f'{mn}_{w}_rm{mask}{tag}', f'{mn} {ims}{{M}}, %{w}mm{t}, '
+                f'{dst}', mask, LATE, feature=feat, disp=disp_for(k, vl),
+                scale=scale_for(k), size=vl, esize=es, n=vl)
+            k += 1
+MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS)

@@ -222,7 +222,8 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_shuf.FORMS + forms_shift.FORMS + forms_perm.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
-         forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE}
+         forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE +
+         forms_cmp.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -715,7 +716,7 @@ CMP_OPS = {
     'vptestm': lambda a, b, n, imm: a & b != 0,
     'vptestnm': lambda a, b, n, imm: a & b == 0,
 }
-CMP_ROWS = {mn: (4 if mn[-1] == 'd' else 8, CMP_OPS[mn[:-1]])
+CMP_ROWS = {mn: (ESIZE_LETTER[mn[-1]], CMP_OPS[mn[:-1]])
             for mn in forms_cmp.MNEMONICS}
 
 
@@ -3159,7 +3160,7 @@ def cmp_reference(insn, st):
     of bits."""
     mn, ops = insn.mn, insn.ops
     src1, src2 = ops[1], ops[2]
-    vl, es = src1.size, {'d': 4, 'q': 8}[mn[-1]]
+    vl, es = src1.size, ESIZE_LETTER[mn[-1]]
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = f'{kv & ((1 << n) - 1):0{n}b}'[::-1]         # element j: on[j]
@@ -3175,7 +3176,7 @@ def cmp_reference(insn, st):
         if base == 'vptestnm':
             got = [not g for g in got]
     else:
-        code = {4: 'i', 8: 'q'}[es]
+        code = {1: 'b', 2: 'h', 4: 'i', 8: 'q'}[es]
         fmt = f'<{n}{code.upper() if base == "vpcmpu" else code}'
         x, y = struct.unpack(fmt, raw1), struct.unpack(fmt, raw2)
         pred = {'vpcmpeq': 0, 'vpcmpgt': 6}.get(base, cmp_imm(insn))
@@ -3199,7 +3200,7 @@ def cmp_invariants(name, insn, st, out):
     bad = []
     mn, ops = insn.mn, insn.ops
     dst, src1, src2 = ops[:3]
-    es = {'d': 4, 'q': 8}[mn[-1]]
+    es = ESIZE_LETTER[mn[-1]]
     kl = src1.size // es
     ones = (1 << kl) - 1
     exc, ref = cmp_reference(insn, st)
@@ -5845,6 +5846,16 @@ def known_answers():
         lambda o: o.exc, 'GP', disp=0)
     kat('vmovntdqa {M}, %xmm3', stz({3: za}, off=8, mem=bytes(16)),
         lambda o: o.exc, 'GP', disp=0)
+    # AVX512BW compares: 0x80 is -128 signed, 128 unsigned; k1 = 0b01
+    # keeps bit 0 only
+    kat('vpcmpgtb %xmm1, %xmm2, %k3', stz({1: 0x80 | 0x80 << 8,
+                                         2: 0x7f | 0x7f << 8}),
+        lambda o: o.k[3], 0b11)
+    kat('vpcmpub $1, %xmm1, %xmm2, %k3{%k1}',
+        stz({1: 0x80 | 0x80 << 8, 2: 0x7f | 0x7f << 8}, ks(k1=1)),
+        lambda o: o.k[3], 0b01)
+    kat('vptestnmw %xmm1, %xmm2, %k3',
+        stz({1: 0x00ff_0101, 2: 0x0100_0100}), lambda o: o.k[3], 0xfe)
     # AVX512BW: VPADDSB saturates 127 + 1 and -128 + -1, VPADDUSB 255 + 1,
     # VPSUBUSW 0 - 1; VPADDB wraps; VPABSB of -128 is 0x80 (unsigned 128)
     b16 = lambda *v: sum(x << (8 * j) for j, x in enumerate(v))  # noqa
@@ -7799,6 +7810,10 @@ MUTANTS = [
      _cmp_op('vpcmpq', lambda a, b, n, imm: CMP_OPS['vpcmp'](b, a, n,
                                                              imm))),
     ('VPCMPQ ignores the writemask', 'vpcmpq', _mut_unmasked),
+    ('VPCMPUB compares signed', 'vpcmpub',
+     _cmp_op('vpcmpub', CMP_OPS['vpcmp'])),
+    ('VPTESTNMW is VPTESTMW', 'vptestnmw',
+     _cmp_op('vptestnmw', CMP_OPS['vptestm'])),
     ('VPCMPUD compares signed', 'vpcmpud', _cmp_op('vpcmpud',
                                                    CMP_OPS['vpcmp'])),
     ('VPCMPUD swaps FALSE and TRUE', 'vpcmpud',
