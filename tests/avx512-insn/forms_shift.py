@@ -41,12 +41,12 @@ IMMS = [0, 1, 31, 32, 63, 64, 255, 7, 33, 65, 128, 127, 200]
 
 
 def esize(mn):
-    return 4 if mn[-1] == 'd' else 8
+    return {'w': 2, 'd': 4, 'q': 8}[mn[-1]]
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'shift', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'shift', asm, **kw))
 
 
 k = 0
@@ -111,3 +111,54 @@ for mn in VAR_ROWS:
                 feature=feat, flags=BCST, disp=disp_for(k + 1, es),
                 scale=scale_for(k + 1), size=es, n=es)
             k += 1
+
+# AVX512BW's word shifts (LATE, see gen.py): by an immediate, by an
+# xmm/m128 count and variable; no broadcast (tuple FVM, or M128)
+BW_IMM_ROWS = ['vpsllw', 'vpsrlw', 'vpsraw']
+BW_COUNT_ROWS = ['vpsllw', 'vpsrlw', 'vpsraw']
+BW_VAR_ROWS = ['vpsllvw', 'vpsrlvw', 'vpsravw']
+BW_IMMS = [0, 1, 15, 16, 17, 31, 255, 7, 8, 9, 128, 14, 200]
+LATE = []
+for mn in BW_IMM_ROWS:
+    j = 0
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, _ = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_{w}_ir{mask}',
+                f'{{evex}} {mn} ${BW_IMMS[j % len(BW_IMMS)]}, %{w}mm{s}, '
+                f'{dst}', mask, LATE, feature=feat)
+            add(f'{mn}_{w}_im{mask}',
+                f'{{evex}} {mn} ${BW_IMMS[(j + 1) % len(BW_IMMS)]}, {{M}}, '
+                f'{dst}', mask, LATE, feature=feat, disp=disp_for(k, vl),
+                scale=scale_for(k), size=vl, esize=2, n=vl)
+            j += 2
+            k += 1
+for mn in BW_COUNT_ROWS:
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_{w}_cr{mask}',
+                f'{{evex}} {mn} %xmm{s}, %{w}mm{t}, {dst}', mask, LATE,
+                feature=feat)
+            add(f'{mn}_{w}_cm{mask}', f'{{evex}} {mn} {{M}}, %{w}mm{t}, '
+                f'{dst}', mask, LATE, feature=feat, disp=disp_for(k, 16),
+                scale=scale_for(k), size=16, esize=2, n=16)
+            k += 1
+for mn in BW_VAR_ROWS:
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_{w}_rr{mask}',
+                f'{mn} %{w}mm{s}, %{w}mm{t}, {dst}', mask, LATE,
+                feature=feat)
+            add(f'{mn}_{w}_rm{mask}', f'{mn} {{M}}, %{w}mm{t}, {dst}',
+                mask, LATE, feature=feat, disp=disp_for(k, vl),
+                scale=scale_for(k), size=vl, esize=2, n=vl)
+            k += 1
+MNEMONICS = MNEMONICS | frozenset(BW_IMM_ROWS + BW_VAR_ROWS)

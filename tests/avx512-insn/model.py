@@ -223,7 +223,7 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
          forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE +
-         forms_cmp.LATE}
+         forms_cmp.LATE + forms_shift.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -927,13 +927,13 @@ def shift_ror(a, c, n):
 
 SHIFT_OPS = {'sll': shift_sll, 'srl': shift_srl, 'sra': shift_sra,
              'rol': shift_rol, 'ror': shift_ror}
-SHIFT_RE = re.compile(r'vp(sll|srl|sra|rol|ror)(v?)([dq])$')
+SHIFT_RE = re.compile(r'vp(sll|srl|sra|rol|ror)(v?)([wdq])$')
 # per mnemonic: element size, operation, per-element counts (the V rows)
 SHIFT_ROWS = {}
 for _mn in sorted(forms_shift.MNEMONICS):
     _m = SHIFT_RE.match(_mn)
-    SHIFT_ROWS[_mn] = (4 if _m.group(3) == 'd' else 8,
-                       SHIFT_OPS[_m.group(1)], bool(_m.group(2)))
+    SHIFT_ROWS[_mn] = (ESIZE_LETTER[_m.group(3)], SHIFT_OPS[_m.group(1)],
+                       bool(_m.group(2)))
 
 
 def count_m128(insn):
@@ -3538,15 +3538,14 @@ def shift_reference(insn, st):
     bit lists and masking is bytes_reference()'s."""
     mn, ops = insn.mn, insn.ops
     m = SHIFT_RE.match(mn)
-    op, var, es = m.group(1), bool(m.group(2)), 4 if m.group(3) == 'd' \
-        else 8
+    op, var, es = m.group(1), bool(m.group(2)), ESIZE_LETTER[m.group(3)]
     dst = ops[0]
     vl, nbit = dst.size, 8 * es
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = [kv >> j & 1 for j in range(n)]
     page = {max(st.off, 0) + i: b for i, b in enumerate(st.mem)}
-    fmt = f'<{n}{"I" if es == 4 else "Q"}'
+    fmt = f'<{n}{ {2: "H", 4: "I", 8: "Q"}[es]}'
 
     def grab(lo, size):
         if lo < 0 or lo + size > PAGE:
@@ -5856,6 +5855,17 @@ def known_answers():
         lambda o: o.k[3], 0b01)
     kat('vptestnmw %xmm1, %xmm2, %k3',
         stz({1: 0x00ff_0101, 2: 0x0100_0100}), lambda o: o.k[3], 0xfe)
+    # AVX512BW word shifts: VPSRAW by 16 or more fills with the sign,
+    # VPSRLVW by 16 gives 0, by 15 the top bit; VPSLLW by an xmm count
+    w8 = lambda *v: sum(x << (16 * j) for j, x in enumerate(v))  # noqa
+    kat('vpsraw $16, %xmm1, %xmm3', stz({1: w8(0x8000, 0x7fff), 3: 0}),
+        lambda o: o.z[3], w8(0xffff, 0))
+    kat('vpsrlvw %xmm1, %xmm2, %xmm3',
+        stz({1: w8(16, 15, 1), 2: w8(0x8001, 0x8001, 0x8001), 3: 0}),
+        lambda o: o.z[3], w8(0, 1, 0x4000))
+    kat('vpsllw %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: 4, 2: w8(0x1234, 0x1234), 3: 0}, ks(k1=0b10)),
+        lambda o: o.z[3], w8(0, 0x2340))
     # AVX512BW: VPADDSB saturates 127 + 1 and -128 + -1, VPADDUSB 255 + 1,
     # VPSUBUSW 0 - 1; VPADDB wraps; VPABSB of -128 is 0x80 (unsigned 128)
     b16 = lambda *v: sum(x << (8 * j) for j, x in enumerate(v))  # noqa
@@ -7859,6 +7869,9 @@ MUTANTS = [
     ('VPSLLD keeps the low 5 bits of its count', 'vpslld',
      _shift_op('vpslld', lambda a, c, n: shift_sll(a, c % n, n))),
     ('VPSRAQ shifts in zeros', 'vpsraq', _shift_op('vpsraq', shift_srl)),
+    ('VPSRAW shifts in zeros', 'vpsraw', _shift_op('vpsraw', shift_srl)),
+    ('VPSLLVW keeps the low 4 bits of its counts', 'vpsllvw',
+     _shift_op('vpsllvw', lambda a, c, n: shift_sll(a, c % n, n))),
     ('VPSRAD gives 0 for a count above 31', 'vpsrad',
      _shift_op('vpsrad', lambda a, c, n: 0 if c >= n else
                shift_sra(a, c, n))),
