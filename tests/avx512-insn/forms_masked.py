@@ -16,9 +16,9 @@ FORMS = []
 MASKS = ('', 'm', 'z')
 
 
-def add(name, asm, mask='', **kw):
+def add(name, asm, mask='', out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'masked', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'masked', asm, **kw))
 
 
 def vl_feature(feat, vl):
@@ -102,4 +102,22 @@ for mn, es, aligned in (('vmovdqu8', 1, 0), ('vmovdqu16', 2, 0),
         add(f'mls_{mn}_{w}_st', f'{mn} %{w}mm{s}, {{M}}{mask_suffix("m", k)}',
             'm', feature=vl_feature(feat, vl), flags=STORE | extra,
             disp=disp_for(k + 2, vl), **mem)
+        k += 1
+
+# LATE (see gen.py): AVX512BW's VPBROADCASTB/W from an xmm register, m8/m16
+# and (EVEX only) a 32-bit GPR
+LATE = []
+for w, vl in WIDTHS:
+    for mask in MASKS:
+        d, s, _ = vregs(k)
+        ms = mask_suffix(mask, k)
+        feat = vl_feature('BW', vl)
+        for mn, es in (('vpbroadcastb', 1), ('vpbroadcastw', 2)):
+            add(f'{mn}_{w}_x{mask}', f'{{evex}} {mn} %xmm{s}, %{w}mm{d}{ms}',
+                mask, LATE, feature=feat)
+            add(f'{mn}_{w}_m{mask}', f'{{evex}} {mn} {{M}}, %{w}mm{d}{ms}',
+                mask, LATE, feature=feat, disp=disp_for(k + es, es),
+                scale=scale_for(k + es), size=es, n=es)
+            add(f'{mn}_{w}_r{mask}', f'{mn} {{A_d}}, %{w}mm{d}{ms}', mask,
+                LATE, feature=feat, gprs='A')
         k += 1

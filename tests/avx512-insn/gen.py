@@ -52,7 +52,7 @@ FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.LATE + forms_shuf.LATE + forms_move.LATE +
          forms_selftest.F16C + forms_fp.F16 + forms_fp.FIXUP +
          forms_fp.RCP14 + forms_int.LATE + forms_cmp.LATE +
-         forms_shift.LATE)
+         forms_shift.LATE + forms_masked.LATE)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

@@ -223,7 +223,7 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
          forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE +
-         forms_cmp.LATE + forms_shift.LATE}
+         forms_cmp.LATE + forms_shift.LATE + forms_masked.LATE}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -2239,11 +2239,11 @@ def semantics(c):
         return sem_blend(c, 8)
     if mn in ('vpaddd', 'vpaddq'):
         return sem_padd(c, 4 if mn == 'vpaddd' else 8)
-    m = re.match(r'v(?:p?broadcast(ss|sd|d|q)|broadcast[fi](32|64)x(\d))$',
-                 mn)
+    m = re.match(r'v(?:p?broadcast(ss|sd|b|w|d|q)|'
+                 r'broadcast[fi](32|64)x(\d))$', mn)
     if m:
         if m.group(1):
-            es = 4 if m.group(1) in ('ss', 'd') else 8
+            es = {'b': 1, 'w': 2, 'ss': 4, 'd': 4}.get(m.group(1), 8)
             return sem_broadcast(c, es, es)
         es = int(m.group(2)) // 8
         return sem_broadcast(c, es, es * int(m.group(3)))
@@ -5866,6 +5866,10 @@ def known_answers():
     kat('vpsllw %xmm1, %xmm2, %xmm3{%k1}{z}',
         stz({1: 4, 2: w8(0x1234, 0x1234), 3: 0}, ks(k1=0b10)),
         lambda o: o.z[3], w8(0, 0x2340))
+    # VPBROADCASTW from a GPR: its low word; merging per word
+    kat('vpbroadcastw {A_d}, %xmm3{%k1}',
+        stz({3: 0}, ks(k1=0b1010), gpr=[0x12345678, 0, 0, 0]),
+        lambda o: o.z[3], 0x5678 << 16 | 0x5678 << 48)
     # AVX512BW: VPADDSB saturates 127 + 1 and -128 + -1, VPADDUSB 255 + 1,
     # VPSUBUSW 0 - 1; VPADDB wraps; VPABSB of -128 is 0x80 (unsigned 128)
     b16 = lambda *v: sum(x << (8 * j) for j, x in enumerate(v))  # noqa
