@@ -21,7 +21,8 @@ boundary values, their neighbours and sign-flipped partners.
 
 LATE (see gen.py): AVX512BW's byte and word forms, VPCMPEQB/W,
 VPCMPGTB/W, VPCMPB/W, VPCMPUB/UW, VPTESTMB/W and VPTESTNMB/W: tuple FVM,
-no broadcast.
+no broadcast; and between an opmask and a vector (registers only, no
+writemask): VPMOVM2B/W, VPMOVB2M/W2M (BW), VPMOVM2D/Q, VPMOVD2M/Q2M (DQ).
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           kreg, mask_suffix, scale_for, vregs)
@@ -121,3 +122,16 @@ for row, (mn, es, has_imm) in enumerate(BW_ROWS):
                 scale=scale_for(k), size=vl, esize=es, n=vl)
             k += 1
 MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS)
+
+MOVM_ROWS = [('b', 1, 'BW'), ('w', 2, 'BW'), ('d', 4, 'DQ'), ('q', 8, 'DQ')]
+for t, es, feat0 in MOVM_ROWS:
+    for w, vl in WIDTHS:
+        feat = feat0 + ('+VL' if vl < 64 else '')
+        d, s, _ = vregs(k)
+        add(f'vpmovm2{t}_{w}', f'vpmovm2{t} %k{kreg(k)}, %{w}mm{d}', '',
+            LATE, feature=feat)
+        add(f'vpmov{t}2m_{w}', f'vpmov{t}2m %{w}mm{s}, %k{kdest(k, "")}',
+            '', LATE, feature=feat)
+        k += 1
+MNEMONICS = MNEMONICS | frozenset(
+    f'vpmov{x}' for t, _, _ in MOVM_ROWS for x in (f'm2{t}', f'{t}2m'))

@@ -717,7 +717,27 @@ CMP_OPS = {
     'vptestnm': lambda a, b, n, imm: a & b == 0,
 }
 CMP_ROWS = {mn: (ESIZE_LETTER[mn[-1]], CMP_OPS[mn[:-1]])
-            for mn in forms_cmp.MNEMONICS}
+            for mn in forms_cmp.MNEMONICS if not mn.startswith('vpmov')}
+
+
+def sem_movm(c):
+    """VPMOVM2B/W/D/Q: DEST element j := all ones if bit j of the
+    opmask SRC is set, else 0 (no writemask; bits from VL up zeroed).
+    VPMOVB2M/W2M/D2M/Q2M: bit j of the opmask DEST := the sign of element
+    j of SRC, the bits from KL up 0."""
+    mn = c.i.mn
+    dst, src = c.i.ops
+    if mn.startswith('vpmovm2'):
+        es = ESIZE_LETTER[mn[-1]]
+        kv = c.st.k[src.n]
+        n = dst.size // es
+        c.vwrite(dst, es, [emask(es) if kv >> j & 1 else 0
+                           for j in range(n)], [True] * n)
+        return
+    es = ESIZE_LETTER[mn[5]]
+    v = c.z(src.n)
+    c.out.k[dst.n] = sum((elem(v, es, j) >> (8 * es - 1)) << j
+                         for j in range(src.size // es))
 
 
 def sem_cmp(c, es, op):
@@ -2217,6 +2237,8 @@ def semantics(c):
         return sem_int(c, *INT_ROWS[mn])
     if mn in CMP_ROWS:
         return sem_cmp(c, *CMP_ROWS[mn])
+    if mn.startswith('vpmov') and mn in forms_cmp.MNEMONICS:
+        return sem_movm(c)
     if mn in forms_shuf.KIND:
         return sem_shuf(c)
     if mn in SHIFT_ROWS:
@@ -3185,6 +3207,39 @@ def cmp_reference(insn, st):
     bits = ''.join('1' if on[j] == '1' and got[j] else '0'
                    for j in reversed(range(n)))
     return None, int(bits, 2)
+
+
+def movm_invariants(name, insn, st, out):
+    """VPMOVM2x and VPMOVx2M: the one undoes the other (VPMOVx2M of
+    VPMOVM2x's result is the opmask's low KL bits; VPMOVM2x of
+    VPMOVx2M's result sets exactly the elements whose sign is set)."""
+    bad = []
+    mn = insn.mn
+    dst, src = insn.ops
+    if mn.startswith('vpmovm2'):
+        t = mn[-1]
+        back = dataclasses.replace(insn, mn=f'vpmov{t}2m', ops=(
+            Op('k', 0), Op('v', dst.n, dst.size)))
+        o = model(back, dataclasses.replace(st, z={**st.z, **out.z}))
+        kl = dst.size // ESIZE_LETTER[t]
+        if o.k[0] != st.k[src.n] & ((1 << kl) - 1):
+            bad.append(f'{name}: VPMOV{t.upper()}2M does not give the mask '
+                       'back')
+    else:
+        t = mn[5]
+        es = ESIZE_LETTER[t]
+        back = dataclasses.replace(insn, mn=f'vpmovm2{t}', ops=(
+            Op('v', 99, src.size), Op('k', dst.n)))
+        k = list(st.k)
+        k[dst.n] = out.k[dst.n]
+        o = model(back, dataclasses.replace(st, k=k, z={**st.z, 99: 0}))
+        v = st.z[src.n]
+        want = sum(emask(es) << (8 * es * j)
+                   for j in range(src.size // es)
+                   if elem(v, es, j) >> (8 * es - 1))
+        if o.z[99] != want:
+            bad.append(f'{name}: the signs do not come back')
+    return bad
 
 
 def cmp_invariants(name, insn, st, out):
@@ -5845,6 +5900,11 @@ def known_answers():
         lambda o: o.exc, 'GP', disp=0)
     kat('vmovntdqa {M}, %xmm3', stz({3: za}, off=8, mem=bytes(16)),
         lambda o: o.exc, 'GP', disp=0)
+    # VPMOVM2B: 0xff where k is set; VPMOVQ2M: the signs of the qwords
+    kat('vpmovm2b %k1, %xmm3', stz({3: full}, ks(k1=0x8005)),
+        lambda o: o.z[3], 0xff | 0xff << 16 | 0xff << 120)
+    kat('vpmovq2m %ymm1, %k3',
+        stz({1: (1 << 63) | 1 << 255 | 5 << 64}), lambda o: o.k[3], 0b1001)
     # AVX512BW compares: 0x80 is -128 signed, 128 unsigned; k1 = 0b01
     # keeps bit 0 only
     kat('vpcmpgtb %xmm1, %xmm2, %k3', stz({1: 0x80 | 0x80 << 8,
@@ -7824,6 +7884,13 @@ MUTANTS = [
      _cmp_op('vpcmpq', lambda a, b, n, imm: CMP_OPS['vpcmp'](b, a, n,
                                                              imm))),
     ('VPCMPQ ignores the writemask', 'vpcmpq', _mut_unmasked),
+    ('VPMOVM2W sets elements of clear bits', 'vpmovm2w',
+     lambda c: (sem_movm(c), c.out.z.update({c.i.ops[0].n: c.out.z[
+         c.i.ops[0].n] ^ ((1 << (8 * c.i.ops[0].size)) - 1)}))),
+    ('VPMOVD2M takes the low bit of each element', 'vpmovd2m',
+     lambda c: c.out.k.update({c.i.ops[0].n: sum(
+         (elem(c.z(c.i.ops[1].n), 4, j) & 1) << j
+         for j in range(c.i.ops[1].size // 4))})),
     ('VPCMPUB compares signed', 'vpcmpub',
      _cmp_op('vpcmpub', CMP_OPS['vpcmp'])),
     ('VPTESTNMW is VPTESTMW', 'vptestnmw',
@@ -8171,7 +8238,9 @@ def invariants(name, form, insn, st, out, r):
         bad.append(f'{name}: a fault with results')
     if getattr(form, 'group', '') == 'int':
         bad += int_invariants(name, insn, st, out)
-    if getattr(form, 'group', '') == 'cmp':
+    if getattr(form, 'group', '') == 'cmp' and mn.startswith('vpmov'):
+        bad += movm_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'cmp':
         bad += cmp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shuf':
         bad += shuf_invariants(name, insn, st, out)

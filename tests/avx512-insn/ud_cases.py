@@ -356,6 +356,13 @@ CASES = [
      '62 f2 79 49 90 14 88', 'ud', 'ud', 'move', ALL),
     ('vpscatterdd with VEX (no VEX form)', 'c4 e2 75 a0 14 88', 'ud', 'ud',
      'move', ALL),
+    # VPMOVM2x, VPMOVx2M: registers only, no writemask
+    ('vpmovm2b %k1,%zmm2', '62 f2 7e 48 28 d1', 'ok', 'ok', 'cmp', ALL),
+    ('vpmovb2m %zmm1,%k2', '62 f2 7e 48 29 d1', 'ok', 'ok', 'cmp', 0),
+    ('aaa=001 on vpmovm2b %k1,%zmm2', '62 f2 7e 49 28 d1', 'ud', 'ud',
+     'cmp', ALL),
+    ('vpmovb2m with a memory operand', '62 f2 7e 48 29 10', 'ud', 'ud',
+     'cmp', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
