@@ -24,6 +24,20 @@ note() {
     printf '%s: %s\n' "${0##*/}" "$*" >&2
 }
 
+# sid_out_dir SUB: a directory for files built with Debian unstable's
+# toolchain (scripts/sid-run.sh), created: build/tests/SUB under APX_BUILD,
+# or under the checkout's build/ when APX_BUILD points outside the checkout
+# (the sid root sees only the checkout).
+sid_out_dir() {
+    local out
+    case $APX_BUILD/ in
+    "$APX_TOP"/*) out=$APX_BUILD/tests/$1 ;;
+    *) out=$APX_TOP/build/tests/$1 ;;
+    esac
+    mkdir -p "$out"
+    printf '%s\n' "$out"
+}
+
 need_root() {
     [ "$(id -u)" = 0 ] || die "$1 needs root (it runs apt-get); run it as root or with sudo."
 }

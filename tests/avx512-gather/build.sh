@@ -8,12 +8,8 @@
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 src=$APX_TOP/tests/avx512-gather
-case $APX_BUILD/ in
-"$APX_TOP"/*) out=$APX_BUILD/tests/avx512-gather ;;
-*) out=$APX_TOP/build/tests/avx512-gather ;;
-esac
+out=$(sid_out_dir avx512-gather)
 bin=$out/avx512-gather
-mkdir -p "$out"
 if [ -x "$bin" ] && [ -z "$(find "$src" -newer "$bin" -type f)" ]; then
     echo "$bin"
     exit 0

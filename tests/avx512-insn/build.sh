@@ -12,12 +12,8 @@
 . "$(dirname "$0")/../../scripts/lib.sh"
 
 src=$APX_TOP/tests/avx512-insn
-case $APX_BUILD/ in
-"$APX_TOP"/*) out=$APX_BUILD/tests/avx512-insn ;;
-*) out=$APX_TOP/build/tests/avx512-insn ;;
-esac
+out=$(sid_out_dir avx512-insn)
 bin=$out/avx512-insn-diff
-mkdir -p "$out"
 if [ -x "$bin" ] && [ -z "$(find "$src" -newer "$bin" -type f)" ]; then
     echo "$bin"
     exit 0

@@ -48,6 +48,8 @@ negations, neighbours (one ulp away) and rounded products (cancellation
 in the FMA rows), and MXCSR with a random rounding control, DAZ, FTZ and
 sticky flags, every exception masked.
 """
+import itertools
+
 from forms_common import (Form, BCST, FAULTY, MASKED, STORE, WIDTHS,
                           disp_for, kreg, mask_suffix, scale_for, vregs)
 
@@ -533,31 +535,44 @@ FIXUP_ROWS = {'vfixupimmps': (4, False), 'vfixupimmpd': (8, False),
 FIXUP_IMMS = (0x00, 0xff, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80,
               0x5a, 0xa5, 0x33, 0xcc, 0x96)
 FIXUP = []
-_i = 0
-for mn, (es, is_scalar) in FIXUP_ROWS.items():
+
+
+def late_row(mn, es, is_scalar, out, k, imm=lambda: '', mid=None):
+    """The forms of a row added late (FIXUP, RCP14): packed at each width
+    with a register, a memory and a {1toN} source, the masks in turn;
+    scalar with a register and a memory source and each mask.  imm: the
+    next imm8 operand text; mid(w, t): the first source's text.  Returns
+    the next form number."""
     j = 0
     for w, vl in ([('x', 16)] if is_scalar else WIDTHS):
         for src in ('rr', 'rm') if is_scalar else ('rr', 'rm', 'bc'):
             for mask in MASKS if is_scalar else (MASKS[(j + j // 3) % 3],):
                 j += 1
-                imm = FIXUP_IMMS[_i % len(FIXUP_IMMS)]
-                _i += 1
+                ims = imm()
                 d, s, t2 = vregs(k)
                 dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
                 feat = 'F' if is_scalar else feature(vl)
+                mtext = mid(w, t2) if mid else ''
                 if src == 'rr':
                     add(f'{mn}_{w}_rr{mask}',
-                        f'{{evex}} {mn} ${imm}, %{w}mm{s}, %{w}mm{t2}, '
-                        f'{dst}', mask, FIXUP, feature=feat, esize=es)
+                        f'{{evex}} {mn} {ims}%{w}mm{s}{mtext}, {dst}', mask,
+                        out, feature=feat, esize=es)
                 else:
                     bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
                     n = es if bc or is_scalar else vl
                     add(f'{mn}_{w}_{src}{mask}',
-                        f'{{evex}} {mn} ${imm}, {{M}}{bc}, %{w}mm{t2}, '
-                        f'{dst}', mask, FIXUP, feature=feat,
-                        flags=BCST if bc else 0, disp=disp_for(k, n),
-                        scale=scale_for(k), size=n, esize=es, n=n)
+                        f'{{evex}} {mn} {ims}{{M}}{bc}{mtext}, {dst}', mask,
+                        out, feature=feat, flags=BCST if bc else 0,
+                        disp=disp_for(k, n), scale=scale_for(k), size=n,
+                        esize=es, n=n)
                 k += 1
+    return k
+
+
+_imms = itertools.cycle(FIXUP_IMMS)
+for mn, (es, is_scalar) in FIXUP_ROWS.items():
+    k = late_row(mn, es, is_scalar, FIXUP, k, lambda: f'${next(_imms)}, ',
+                 lambda w, t: f', %{w}mm{t}')
     w = 'x' if is_scalar else 'z'
     mask = MASKS[k % 3]
     d, s, t2 = vregs(k)
@@ -572,25 +587,6 @@ RCP14_ROWS = {f'v{op}{t}': (es, t[0] == 's') for op in ('rcp14', 'rsqrt14')
               for t, es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8))}
 RCP14 = []
 for mn, (es, is_scalar) in RCP14_ROWS.items():
-    j = 0
-    for w, vl in ([('x', 16)] if is_scalar else WIDTHS):
-        for src in ('rr', 'rm') if is_scalar else ('rr', 'rm', 'bc'):
-            for mask in MASKS if is_scalar else (MASKS[(j + j // 3) % 3],):
-                j += 1
-                d, s, t2 = vregs(k)
-                dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
-                feat = 'F' if is_scalar else feature(vl)
-                mid = f', %xmm{t2}' if is_scalar else ''
-                if src == 'rr':
-                    add(f'{mn}_{w}_rr{mask}',
-                        f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}', mask, RCP14,
-                        feature=feat, esize=es)
-                else:
-                    bc = f'{{1to{vl // es}}}' if src == 'bc' else ''
-                    n = es if bc or is_scalar else vl
-                    add(f'{mn}_{w}_{src}{mask}',
-                        f'{{evex}} {mn} {{M}}{bc}{mid}, {dst}', mask, RCP14,
-                        feature=feat, flags=BCST if bc else 0,
-                        disp=disp_for(k, n), scale=scale_for(k), size=n,
-                        esize=es, n=n)
-                k += 1
+    # the scalar rows have a first source (bits 127:32 or 127:64)
+    k = late_row(mn, es, is_scalar, RCP14, k,
+                 mid=(lambda w, t: f', %xmm{t}') if is_scalar else None)

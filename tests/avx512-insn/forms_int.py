@@ -47,10 +47,11 @@ def add(name, asm, mask, out=None, **kw):
     (FORMS if out is None else out).append(Form(name, 'int', asm, **kw))
 
 
-k = 0
-for mn, es, nsrc in ROWS:
+def add_row(mn, es, nsrc, out, k, feat0='F', bcst=True):
+    """The forms of one row at each width and mask: a register, a memory
+    and (bcst) a {1toN} source; returns the next form number."""
     for w, vl in WIDTHS:
-        feat = 'F' + ('+VL' if vl < 64 else '')
+        feat = feat0 + ('+VL' if vl < 64 else '')
         for mask in MASKS:
             d, s, t = vregs(k)
             dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
@@ -59,15 +60,22 @@ for mn, es, nsrc in ROWS:
             # {evex}: GNU as would pick VEX where it can
             ev = '{evex} '
             add(f'{mn}_{w}_rr{mask}', f'{ev}{mn} %{w}mm{s}{mid}, {dst}',
-                mask, feature=feat)
+                mask, out, feature=feat)
             add(f'{mn}_{w}_rm{mask}', f'{ev}{mn} {{M}}{mid}, {dst}', mask,
-                feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
+                out, feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
                 size=vl, esize=es, n=vl)
-            add(f'{mn}_{w}_bc{mask}',
-                f'{ev}{mn} {{M}}{{1to{vl // es}}}{mid}, {dst}', mask,
-                feature=feat, flags=BCST, disp=disp_for(k + 1, es),
-                scale=scale_for(k + 1), size=es, n=es)
+            if bcst:
+                add(f'{mn}_{w}_bc{mask}',
+                    f'{ev}{mn} {{M}}{{1to{vl // es}}}{mid}, {dst}', mask,
+                    out, feature=feat, flags=BCST, disp=disp_for(k + 1, es),
+                    scale=scale_for(k + 1), size=es, n=es)
             k += 1
+    return k
+
+
+k = 0
+for mn, es, nsrc in ROWS:
+    k = add_row(mn, es, nsrc, FORMS, k)
 
 # AVX512BW: mnemonic, element size, number of sources (no broadcast)
 BW_ROWS = [(f'vp{op}{t}', es, 2)
@@ -77,16 +85,5 @@ BW_ROWS = [(f'vp{op}{t}', es, 2)
 BW_ROWS += [('vpabsb', 1, 1), ('vpabsw', 2, 1), ('vpmullw', 2, 2)]
 LATE = []
 for mn, es, nsrc in BW_ROWS:
-    for w, vl in WIDTHS:
-        feat = 'BW' + ('+VL' if vl < 64 else '')
-        for mask in MASKS:
-            d, s, t = vregs(k)
-            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
-            mid = f', %{w}mm{t}' if nsrc == 2 else ''
-            add(f'{mn}_{w}_rr{mask}', f'{{evex}} {mn} %{w}mm{s}{mid}, {dst}',
-                mask, LATE, feature=feat)
-            add(f'{mn}_{w}_rm{mask}', f'{{evex}} {mn} {{M}}{mid}, {dst}',
-                mask, LATE, feature=feat, disp=disp_for(k, vl),
-                scale=scale_for(k), size=vl, esize=es, n=vl)
-            k += 1
+    k = add_row(mn, es, nsrc, LATE, k, 'BW', bcst=False)
 MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS)

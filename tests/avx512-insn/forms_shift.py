@@ -135,30 +135,22 @@ for mn in BW_IMM_ROWS:
                 scale=scale_for(k), size=vl, esize=2, n=vl)
             j += 2
             k += 1
-for mn in BW_COUNT_ROWS:
-    for w, vl in WIDTHS:
-        feat = 'BW' + ('+VL' if vl < 64 else '')
-        for mask in MASKS:
-            d, s, t = vregs(k)
-            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
-            add(f'{mn}_{w}_cr{mask}',
-                f'{{evex}} {mn} %xmm{s}, %{w}mm{t}, {dst}', mask, LATE,
-                feature=feat)
-            add(f'{mn}_{w}_cm{mask}', f'{{evex}} {mn} {{M}}, %{w}mm{t}, '
-                f'{dst}', mask, LATE, feature=feat, disp=disp_for(k, 16),
-                scale=scale_for(k), size=16, esize=2, n=16)
-            k += 1
-for mn in BW_VAR_ROWS:
-    for w, vl in WIDTHS:
-        feat = 'BW' + ('+VL' if vl < 64 else '')
-        for mask in MASKS:
-            d, s, t = vregs(k)
-            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
-            add(f'{mn}_{w}_rr{mask}',
-                f'{mn} %{w}mm{s}, %{w}mm{t}, {dst}', mask, LATE,
-                feature=feat)
-            add(f'{mn}_{w}_rm{mask}', f'{mn} {{M}}, %{w}mm{t}, {dst}',
-                mask, LATE, feature=feat, disp=disp_for(k, vl),
-                scale=scale_for(k), size=vl, esize=2, n=vl)
-            k += 1
+# by an xmm/m128 count (16 bytes) and by per-word counts (the vector)
+for rows, count in ((BW_COUNT_ROWS, True), (BW_VAR_ROWS, False)):
+    for mn in rows:
+        for w, vl in WIDTHS:
+            feat = 'BW' + ('+VL' if vl < 64 else '')
+            size = 16 if count else vl
+            ev, tag = ('{evex} ', 'c') if count else ('', 'r')
+            for mask in MASKS:
+                d, s, t = vregs(k)
+                dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+                add(f'{mn}_{w}_{tag}r{mask}',
+                    f'{ev}{mn} %{"x" if count else w}mm{s}, %{w}mm{t}, '
+                    f'{dst}', mask, LATE, feature=feat)
+                add(f'{mn}_{w}_{tag}m{mask}',
+                    f'{ev}{mn} {{M}}, %{w}mm{t}, {dst}', mask, LATE,
+                    feature=feat, disp=disp_for(k, size),
+                    scale=scale_for(k), size=size, esize=2, n=size)
+                k += 1
 MNEMONICS = MNEMONICS | frozenset(BW_IMM_ROWS + BW_VAR_ROWS)

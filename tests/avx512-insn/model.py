@@ -628,6 +628,13 @@ def sem_broadcast(c, es, size):
                        for j in range(nelem)], act)
 
 
+def scalar_write(c, dst, src1, es, val, active):
+    """A scalar row's destination: element 0 is val where active (merged
+    or zeroed otherwise), bits 127:8*es from SRC1, 511:128 zero."""
+    low = val if active else 0 if c.i.zero else elem(c.z(dst.n), es, 0)
+    c.out.z[dst.n] = c.z(src1.n) & ((1 << 128) - 1) & ~emask(es) | low
+
+
 def sx(v, bits):
     """The bits-wide unsigned v as a signed (two's complement) number."""
     return v - (1 << bits) if v >> (bits - 1) & 1 else v
@@ -1947,10 +1954,7 @@ def sem_pcvt(c, row=None):
     if not sae:
         c.out.mxcsr = c.st.mxcsr | flags
     if scalar:
-        low = res[0] if act[0] else 0 if c.i.zero else \
-            elem(c.z(dst.n), des, 0)
-        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & \
-            ~emask(des) | low
+        scalar_write(c, dst, ops[1], des, res[0], act[0])
         return
     pad = dst.size // des - n
     c.vwrite(dst, des, res + [0] * pad, act + [True] * pad)
@@ -2071,9 +2075,7 @@ def sem_fixup(c, _mutant=None):
     if not sae:
         c.out.mxcsr = c.st.mxcsr | flags
     if scalar:
-        low = res[0] if act[0] else 0 if c.i.zero else \
-            elem(c.z(dst.n), es, 0)
-        c.out.z[dst.n] = c.z(src1.n) & ((1 << 128) - 1) & ~emask(es) | low
+        scalar_write(c, dst, src1, es, res[0], act[0])
         return
     c.vwrite(dst, es, res, act)
 
@@ -2108,9 +2110,7 @@ def sem_rcp14(c, _mutant=None):
     if _mutant == 'pe' and any(act):
         c.out.mxcsr = c.st.mxcsr | MX_PE
     if scalar:
-        low = res[0] if act[0] else 0 if c.i.zero else \
-            elem(c.z(dst.n), es, 0)
-        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & ~emask(es) | low
+        scalar_write(c, dst, ops[1], es, res[0], act[0])
         return
     c.vwrite(dst, es, res, act)
 
@@ -2208,9 +2208,7 @@ def sem_special(c):
     if not sae:
         c.out.mxcsr = c.st.mxcsr | flags
     if scalar:
-        low = res[0] if act[0] else 0 if c.i.zero else \
-            elem(c.z(dst.n), es, 0)
-        c.out.z[dst.n] = c.z(ops[1].n) & ((1 << 128) - 1) & ~emask(es) | low
+        scalar_write(c, dst, ops[1], es, res[0], act[0])
     else:
         c.vwrite(dst, es, res, act)
 

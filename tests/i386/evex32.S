@@ -15,6 +15,14 @@
  * SIGILL; with "vprime" one with EVEX.V' = 0, the same.
  */
         .code32
+        /* store reg to out, compare it with the 64 bytes at expect */
+        .macro  RESULT reg, expect, n
+        vmovups \reg, out
+        lea     \expect, %esi
+        mov     $\n, %eax
+        call    check
+        .endm
+
         .text
         .globl _start
 _start:
@@ -24,58 +32,40 @@ _start:
         /* 1 */
         vmovups (%ebx), %zmm1
         vaddps  %zmm1, %zmm1, %zmm2
-        vmovups %zmm2, out
-        lea     twice, %esi
-        mov     $1, %eax
-        call    check
+        RESULT  %zmm2, twice, 1
 
         /* 2 */
         .byte   0x62, 0xf1, 0x7c, 0x48, 0x10, 0x5b, 0x01  /* vmovups 0x40(%ebx),%zmm3 */
-        vmovups %zmm3, out
-        lea     data + 64, %esi
-        mov     $2, %eax
-        call    check
+        RESULT  %zmm3, data+64, 2
 
         /* 3 */
         mov     $0x5555, %eax
         kmovw   %eax, %k1
         vmovdqu32 (%ebx), %zmm4{%k1}{z}
-        vmovups %zmm4, out
-        lea     evens, %esi
-        mov     $3, %eax
-        call    check
+        RESULT  %zmm4, evens, 3
 
         /* 4: vaddps %zmm1,%zmm1,%zmm2 with R' = 0 */
         vpxord  %zmm2, %zmm2, %zmm2
         .byte   0x62, 0xe1, 0x74, 0x48, 0x58, 0xd1
-        vmovups %zmm2, out
-        lea     twice, %esi
-        mov     $4, %eax
-        call    check
+        RESULT  %zmm2, twice, 4
 
         /* 5: vaddps %zmm1,%zmm9->%zmm1,%zmm2: vvvv = 0110 */
         vpxord  %zmm2, %zmm2, %zmm2
         .byte   0x62, 0xf1, 0x34, 0x48, 0x58, 0xd1
-        vmovups %zmm2, out
-        lea     twice, %esi
-        mov     $5, %eax
-        call    check
+        RESULT  %zmm2, twice, 5
 
         /* 6 */
         vmovdqu32 index, %zmm5
         kxnorw  %k2, %k2, %k2
         vpxord  %zmm6, %zmm6, %zmm6
         vpgatherdd (%ebx,%zmm5,4), %zmm6{%k2}
-        vmovups %zmm6, out
-        lea     reversed, %esi
-        mov     $6, %eax
-        call    check
+        RESULT  %zmm6, reversed, 6
 
         /* 7 */
         mov     $5, %eax
         lea     bounds, %edx
         .byte   0x62, 0x02                      /* bound %eax,(%edx) */
-        lea     out, %esi                       /* compares out with out */
+        lea     out, %esi       /* reached: no #BR, no #UD (out with itself) */
         mov     $7, %eax
         call    check
 

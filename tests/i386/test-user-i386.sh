@@ -62,11 +62,7 @@ t 'sha256sum' 0 "$(sha256sum "$bb")" "$QEMU" "$bb" sha256sum "$bb"
 t 'an x86-64 program is refused' 255 \
     "qemu-i386: /bin/true: Invalid ELF image for this architecture" "$QEMU" /bin/true
 
-case $APX_BUILD/ in
-"$APX_TOP"/*) out=$APX_BUILD/tests/i386 ;;
-*) out=$APX_TOP/build/tests/i386 ;;   # the sid root sees only the checkout
-esac
-mkdir -p "$out"
+out=$(sid_out_dir i386)
 src=$APX_TOP/tests/i386/evex32.S
 if [ ! -x "$out/evex32" ] || [ "$src" -nt "$out/evex32" ]; then
     "$APX_TOP/scripts/sid-run.sh" -C "$out" as --32 -o evex32.o "$src" &&
