@@ -18,6 +18,10 @@ values (0, 1, -1, INT_MIN, INT_MAX, ...).
 LATE (see gen.py): AVX512BW's byte and word arithmetic, VPADDB/W,
 VPSUBB/W, the saturating VPADDS/VPADDUS/VPSUBS/VPSUBUS B/W, VPMINSB/SW/
 UB/UW, VPMAXSB/SW/UB/UW, VPABSB/W and VPMULLW: tuple FVM, no broadcast.
+LATE2: the rest of AVX512BW's element-wise arithmetic, VPAVGB/W (the
+rounded unsigned average), VPMULHW/HUW (the high half of the signed or
+unsigned product) and VPMULHRSW (the product scaled and rounded): tuple
+FVM, no broadcast, fault suppression (E4).
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           mask_suffix, scale_for, vregs)
@@ -87,3 +91,10 @@ LATE = []
 for mn, es, nsrc in BW_ROWS:
     k = add_row(mn, es, nsrc, LATE, k, 'BW', bcst=False)
 MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS)
+
+BW_ROWS2 = [('vpavgb', 1, 2), ('vpavgw', 2, 2), ('vpmulhw', 2, 2),
+            ('vpmulhuw', 2, 2), ('vpmulhrsw', 2, 2)]
+LATE2 = []
+for mn, es, nsrc in BW_ROWS2:
+    k = add_row(mn, es, nsrc, LATE2, k, 'BW', bcst=False)
+MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS2)

@@ -8,6 +8,8 @@ VBROADCASTF32X4/I32X4 (T4, N=16) and F64X4/I64X4 (T4, N=32), VPADDD/Q with
 stores whose memory operand diff.c often places across the edge of the
 scratch buffer or entirely inside a PROT_NONE guard page: a masked-off
 element must not fault (memory fault suppression), an active one must.
+LATE: AVX512BW's VPBROADCASTB/W; LATE2: VPBLENDMB/W (register and memory
+sources, tuple FVM, no broadcast).
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, MISALIGN, STORE,
                           WIDTHS, disp_for, mask_suffix, scale_for, vregs)
@@ -121,3 +123,20 @@ for w, vl in WIDTHS:
             add(f'{mn}_{w}_r{mask}', f'{mn} {{A_d}}, %{w}mm{d}{ms}', mask,
                 LATE, feature=feat, gprs='A')
         k += 1
+
+# LATE2 (see gen.py): AVX512BW's VPBLENDMB/W (tuple FVM, no broadcast)
+LATE2 = []
+for mn, es in (('vpblendmb', 1), ('vpblendmw', 2)):
+    for w, vl in WIDTHS:
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            ms = mask_suffix(mask, k)
+            feat = vl_feature('BW', vl)
+            add(f'{mn}_{w}_rr{mask}',
+                f'{mn} %{w}mm{s}, %{w}mm{t}, %{w}mm{d}{ms}', mask, LATE2,
+                feature=feat)
+            add(f'{mn}_{w}_rm{mask}',
+                f'{mn} {{M}}, %{w}mm{t}, %{w}mm{d}{ms}', mask, LATE2,
+                feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
+                size=vl, esize=es, n=vl)
+            k += 1

@@ -21,6 +21,10 @@ VEXTRACTPS, VINSERTPS, the VMOV*DUP and VMOVH/L* rows have no forms yet).
     VPEXPANDD/Q, VEXPANDPS/PD from a register or memory; tuple T1S
     (disp8*N with N = the element size).
 
+LATE2: AVX512BW's VPERMW, VPERMI2W and VPERMT2W, the same as the dword
+rows at 128, 256 and 512 bits with a register or memory source (no
+broadcast; tuple FVM, N = VL).
+
 Each row at every width it has, unmasked, merging ({%kN}) and zeroing
 ({%kN}{z}); the FV rows (tuple Full: disp8*N with N = VL, the element
 size with {1toN}) with a register source, a memory source and an
@@ -65,8 +69,10 @@ BLOCK_ROWS = [
 # element size, VPCOMPRESS*/VCOMPRESS* and VPEXPAND*/VEXPAND* mnemonic
 PACK_ROWS = [(4, 'vpcompressd', 'vpexpandd'), (8, 'vpcompressq', 'vpexpandq'),
              (4, 'vcompressps', 'vexpandps'), (8, 'vcompresspd', 'vexpandpd')]
+# AVX512BW's permutes of words (LATE2): no broadcast, tuple FVM
+BW_ROWS = ['vpermw', 'vpermi2w', 'vpermt2w']
 MNEMONICS = frozenset(
-    [mn for mn, *_ in FV_ROWS] +
+    [mn for mn, *_ in FV_ROWS] + BW_ROWS +
     [f'v{op}{s}' for s, *_ in BLOCK_ROWS for op in ('insert', 'extract')] +
     [c for _, c, _ in PACK_ROWS] + [e for _, _, e in PACK_ROWS])
 
@@ -77,9 +83,9 @@ IMMS = [0x1b, 0xe4, 0x4e, 0xb1, 0x00, 0xff, 0x39, 0xd8, 0x72, 0x8d, 0xc6,
 BLOCK_IMMS = [0, 1, 2, 3, 0xfe, 0x5d, 0xaa, 0x83, 0x41]
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'perm', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'perm', asm, **kw))
 
 
 def feature(vl):
@@ -167,4 +173,19 @@ for es, cmn, emn in PACK_ROWS:
                 f'{{evex}} {emn} {{M}}, %{w}mm{d}{ms}', mask,
                 feature=feature(vl), disp=disp_for(k, es),
                 scale=scale_for(k), **mem)
+            k += 1
+
+LATE2 = []
+for mn in BW_ROWS:
+    for w, vl in WIDTHS:
+        feat = 'BW' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
+            add(f'{mn}_{w}_rr{mask}',
+                f'{{evex}} {mn} %{w}mm{s}, %{w}mm{t}, {dst}', mask, LATE2,
+                feature=feat)
+            add(f'{mn}_{w}_rm{mask}', f'{{evex}} {mn} {{M}}, %{w}mm{t}, {dst}',
+                mask, LATE2, feature=feat, disp=disp_for(k, vl),
+                scale=scale_for(k), size=vl, esize=2, n=vl)
             k += 1

@@ -14,6 +14,19 @@ with {1toN} (m32bcst or m64bcst).  VPMOVZX/VPMOVSX BD, BQ, WD, WQ, DQ
 zero- or sign-extend the low VL/4 (QVM), VL/8 (OVM) or VL/2 (HVM) bytes of
 an xmm/ymm register or memory operand (N = that size; no broadcast).
 
+LATE2, AVX512BW: VPMADDWD and VPMADDUBSW (pairs of products summed,
+the first into dwords, the second saturated to words), VPSADBW (sums of
+absolute byte differences per qword; no writemask), VPACKSSWB/USWB and
+VPACKSSDW/USDW (the saturating packs, within lanes; the dword packs take
+{1toN} of a dword but mask words), VPUNPCKL/H BW and WD, VPSHUFB (bytes
+by the index's bits 3:0, zero where bit 7 is set, within lanes),
+VPSHUFHW/LW imm (the high or low four words of each lane), VPALIGNR imm
+(each lane of SRC1:SRC2 shifted right by whole bytes), VPSLLDQ/VPSRLDQ
+imm (each lane shifted by whole bytes; no writemask), VDBPSADBW imm
+(SAD of SRC1 against dwords of SRC2 shuffled by imm8) and VPMOVZXBW/SXBW
+(HVM, fault suppression).  All are E4NF (no fault suppression) but the
+VPMOVZX/SX rows.
+
 Each at 128/256/512 bits with a register and a memory source and, where
 the instruction has one, a {1toN} broadcast, without a mask, merging
 ({%kN}) and zeroing ({%kN}{z}).  {evex} keeps GNU as from choosing VEX
@@ -56,6 +69,15 @@ IMMS = {
     # 256 bits use imm[1:0], 512 bits imm[7:0] (two bits per lane)
     'shufi': [0x00, 0xff, 0xe4, 0x1b, 0x4e, 0xb1, 0x01, 0x02, 0x03, 0x93,
               0x6c, 0xc9],
+    # VPSHUFHW/LW: the orders of VPSHUFD
+    'pshufhw': [0x1b, 0x00, 0xff, 0xe4, 0x4e, 0xb1, 0x93, 0x39, 0x72,
+                0xd8, 0x8d, 0x27, 0x5c],
+    # byte counts: 0, 1, 15, 16 (SRC1 alone), 17 to 31, 32 and more (zero)
+    'palignr': [0, 1, 7, 8, 15, 16, 17, 24, 31, 32, 33, 255, 3, 0x80],
+    'bytesh': [0, 1, 4, 8, 15, 16, 17, 255, 2, 0x81, 11],
+    # VDBPSADBW: dword orders
+    'dbpsadbw': [0xe4, 0x00, 0x1b, 0x4e, 0xb1, 0xff, 0x39, 0x72, 0x93,
+                 0xd8],
 }
 
 # mnemonic, kind, element size (masking and {1toN}), sources besides the
@@ -86,14 +108,50 @@ LATE_ROWS = [
     ('vshuff32x4', 'shufi', 4, 2, 'yz', True, 'nf'),
     ('vshuff64x2', 'shufi', 8, 2, 'yz', True, 'nf'),
 ]
-KIND = {mn: kind for mn, kind, *_ in ROWS + LATE_ROWS}
-NOFS = frozenset(mn for mn, *_, cls in ROWS + LATE_ROWS if cls == 'nf')
+# AVX512BW (LATE2): VPMADDWD (words to dwords, so dword elements),
+# VPMADDUBSW, VPSADBW (no writemask: class 'nm'), the packs (VPACKSSDW and
+# VPACKUSDW broadcast a dword but mask words), the byte and word unpacks,
+# VPSHUFB, VPSHUFHW/LW, VPALIGNR, VPSLLDQ/VPSRLDQ (no writemask),
+# VDBPSADBW and VPMOVZXBW/SXBW
+BW_ROWS = [
+    ('vpmaddwd', 'madd', 4, 2, 'xyz', False, 'nf'),
+    ('vpmaddubsw', 'madd', 2, 2, 'xyz', False, 'nf'),
+    ('vpsadbw', 'psadbw', 8, 2, 'xyz', False, 'nm'),
+    ('vpacksswb', 'pack', 1, 2, 'xyz', False, 'nf'),
+    ('vpackuswb', 'pack', 1, 2, 'xyz', False, 'nf'),
+    ('vpackssdw', 'pack', 2, 2, 'xyz', True, 'nf'),
+    ('vpackusdw', 'pack', 2, 2, 'xyz', True, 'nf'),
+    ('vpunpcklbw', 'unpck', 1, 2, 'xyz', False, 'nf'),
+    ('vpunpckhbw', 'unpck', 1, 2, 'xyz', False, 'nf'),
+    ('vpunpcklwd', 'unpck', 2, 2, 'xyz', False, 'nf'),
+    ('vpunpckhwd', 'unpck', 2, 2, 'xyz', False, 'nf'),
+    ('vpshufb', 'pshufb', 1, 2, 'xyz', False, 'nf'),
+    ('vpshufhw', 'pshufhw', 2, 1, 'xyz', False, 'nf'),
+    ('vpshuflw', 'pshufhw', 2, 1, 'xyz', False, 'nf'),
+    ('vpalignr', 'palignr', 1, 2, 'xyz', False, 'nf'),
+    ('vpslldq', 'bytesh', 1, 1, 'xyz', False, 'nm'),
+    ('vpsrldq', 'bytesh', 1, 1, 'xyz', False, 'nm'),
+    ('vdbpsadbw', 'dbpsadbw', 2, 2, 'xyz', False, 'nf'),
+    ('vpmovzxbw', 'pmov', 2, 1, 'xyz', False, 'fs'),
+    ('vpmovsxbw', 'pmov', 2, 1, 'xyz', False, 'fs'),
+]
+ALL_ROWS = ROWS + LATE_ROWS + BW_ROWS
+KIND = {mn: kind for mn, kind, *_ in ALL_ROWS}
+NOFS = frozenset(mn for mn, *_, cls in ALL_ROWS if cls == 'nf')
+# the rows with one source (besides an imm8)
+UNARY = ('pshufd', 'pmov', 'pshufhw', 'bytesh')
 MNEMONICS = frozenset(KIND)
 
 
 def pmov_sizes(mn):
     """(source element size, destination element size) of VPMOVZX/SX."""
-    return next((se, de) for s, se, de in PMOV if mn.endswith(s))
+    return next((se, de) for s, se, de in PMOV + [('bw', 1, 2)]
+                if mn.endswith(s))
+
+
+def bcst_size(mn, es):
+    """The {1toN} element: a dword for VPACKSSDW/USDW, else the row's."""
+    return 4 if KIND[mn] == 'pack' and es == 2 else es
 
 
 def add(out, name, asm, mask, **kw):
@@ -106,7 +164,8 @@ def imm_text(it):
     return f'${next(it)}, ' if it else ''
 
 
-def add_row(out, k, row, mn, kind, es, nsrc, widths, bcst):
+def add_row(out, k, row, mn, kind, es, nsrc, widths, bcst, feat0='F',
+            masks=MASKS):
     """Append the forms of one row to out, from form number k on; row
     picks where the row starts in its kind's immediates.  Returns the next
     form number."""
@@ -116,8 +175,8 @@ def add_row(out, k, row, mn, kind, es, nsrc, widths, bcst):
     for w, vl in WIDTHS:
         if w not in widths:
             continue
-        feat = 'F' + ('+VL' if vl < 64 else '')
-        for mask in MASKS:
+        feat = feat0 + ('+VL' if vl < 64 else '')
+        for mask in masks:
             d, s, t = vregs(k)
             dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
             # {evex}: GNU as would pick VEX where it can
@@ -143,11 +202,12 @@ def add_row(out, k, row, mn, kind, es, nsrc, widths, bcst):
                 feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
                 size=vl, esize=es, n=vl)
             if bcst:
+                be = bcst_size(mn, es)
                 add(out, f'{mn}_{w}_bc{mask}',
-                    f'{ev}{mn} {imm_text(it)}{{M}}{{1to{vl // es}}}{mid}, '
+                    f'{ev}{mn} {imm_text(it)}{{M}}{{1to{vl // be}}}{mid}, '
                     f'{dst}', mask, feature=feat, flags=BCST,
-                    disp=disp_for(k + 1, es), scale=scale_for(k + 1),
-                    size=es, n=es)
+                    disp=disp_for(k + 1, be), scale=scale_for(k + 1),
+                    size=be, n=be)
             k += 1
     return k
 
@@ -162,3 +222,9 @@ LATE = []
 for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _) in \
         enumerate(LATE_ROWS, len(ROWS)):
     _k = add_row(LATE, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst)
+
+LATE2 = []
+for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _cls) in \
+        enumerate(BW_ROWS, len(ROWS) + len(LATE_ROWS)):
+    _k = add_row(LATE2, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst,
+                 'BW', ('',) if _cls == 'nm' else MASKS)

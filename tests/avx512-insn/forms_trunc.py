@@ -24,6 +24,8 @@ some of the immediates have their upper bits set), VINSERTPS (T1S, N = 4)
 from an xmm register and from m32 with immediates that cover every
 COUNT_S (ignored with m32), COUNT_D and a spread of ZMASKs.
 
+LATE2 (after all of those): VPMOVWB, VPMOVSWB and VPMOVUSWB (AVX512BW),
+the word-to-byte down-converts, like the others (tuple HVM).
 LATE (after group fp's forms, so that the forms before keep their GPR
 slots): VPINSRB/W/D/Q (AVX512BW, DQ) from a GPR and from memory (T1S,
 N = the element) and VPEXTRB/W/D/Q to a GPR and to memory, EVEX.128
@@ -43,10 +45,12 @@ MASKS = ('', 'm', 'z')
 
 # the down-converts: source and destination element sizes
 DOWN = {'qb': (8, 1), 'qw': (8, 2), 'qd': (8, 4), 'db': (4, 1),
-        'dw': (4, 2)}
+        'dw': (4, 2), 'wb': (2, 1)}
 # their mnemonics: truncation, signed and unsigned saturation
-DOWN_ROWS = [f'vpmov{sat}{kind}' for kind in DOWN
+DOWN_ROWS = [f'vpmov{sat}{kind}' for kind in DOWN if kind != 'wb'
              for sat in ('', 's', 'us')]
+# AVX512BW's, words to bytes (LATE2)
+DOWN_BW_ROWS = ['vpmovwb', 'vpmovswb', 'vpmovuswb']
 # VMOVDDUP qwords, VMOVSLDUP/VMOVSHDUP dwords
 DUP_ROWS = [('vmovddup', 8), ('vmovsldup', 4), ('vmovshdup', 4)]
 HALF_ROWS = ['vmovhps', 'vmovlps', 'vmovhpd', 'vmovlpd']
@@ -59,7 +63,7 @@ INSERT_R = [0x00, 0x51, 0xa6, 0xf8, 0x30, 0xc2, 0x6f, 0x94]
 INSERT_M = [0x00, 0xe0, 0x75, 0x29]
 # VPINSR*/VPEXTR*: element size and feature
 INS_ROWS = {'b': (1, 'BW'), 'w': (2, 'BW'), 'd': (4, 'DQ'), 'q': (8, 'DQ')}
-MNEMONICS = frozenset(DOWN_ROWS + [mn for mn, _ in DUP_ROWS] + HALF_ROWS +
+MNEMONICS = frozenset(DOWN_ROWS + DOWN_BW_ROWS + [mn for mn, _ in DUP_ROWS] + HALF_ROWS +
                       ['vmovhlps', 'vmovlhps', 'vextractps', 'vinsertps'] +
                       [f'vp{op}{t}' for op in ('insr', 'extr')
                        for t in INS_ROWS])
@@ -70,16 +74,16 @@ def down_sizes(mn):
     return DOWN[mn[-2:]]
 
 
-def add(name, asm, mask, **kw):
+def add(name, asm, mask, out=None, **kw):
     kw['flags'] = kw.get('flags', 0) | (MASKED | FAULTY if mask else 0)
-    FORMS.append(Form(name, 'trunc', asm, **kw))
+    (FORMS if out is None else out).append(Form(name, 'trunc', asm, **kw))
 
 
-k = 0
-for mn in DOWN_ROWS:
+def add_down(mn, k, out=None, feat0='F'):
+    """The forms of a down-convert; returns the next form number."""
     ses, des = down_sizes(mn)
     for w, vl in WIDTHS:
-        feat = 'F' + ('+VL' if vl < 64 else '')
+        feat = feat0 + ('+VL' if vl < 64 else '')
         size = vl // ses * des              # bytes of the result
         dw = 'y' if size > 16 else 'x'
         for mask in MASKS:
@@ -87,13 +91,20 @@ for mn in DOWN_ROWS:
             ms = mask_suffix(mask, k)
             add(f'{mn}_{w}_rr{mask}',
                 f'{{evex}} {mn} %{w}mm{s}, %{dw}mm{d}{ms}',
-                mask, feature=feat)
+                mask, out, feature=feat)
             if mask != 'z':
                 add(f'{mn}_{w}_st{mask}',
                     f'{{evex}} {mn} %{w}mm{s}, {{M}}{ms}',
-                    mask, feature=feat, flags=STORE, disp=disp_for(k, size),
-                    scale=scale_for(k), size=size, esize=des, n=size)
+                    mask, out, feature=feat, flags=STORE,
+                    disp=disp_for(k, size), scale=scale_for(k), size=size,
+                    esize=des, n=size)
             k += 1
+    return k
+
+
+k = 0
+for mn in DOWN_ROWS:
+    k = add_down(mn, k)
 
 for mn, es in DUP_ROWS:
     for w, vl in WIDTHS:
@@ -172,3 +183,7 @@ for t, (es, feat) in INS_ROWS.items():
                          f'{{evex}} vpextr{t} ${imm}, %xmm{s}, {{M}}',
                          feature=feat, flags=STORE, disp=disp_for(k + 3, es),
                          scale=scale_for(k + 1), size=es, n=es))
+
+LATE2 = []
+for mn in DOWN_BW_ROWS:
+    k = add_down(mn, k, LATE2, 'BW')

@@ -42,7 +42,7 @@ import ud_cases  # noqa: E402
 # were merged first).  An index without a group has no name in diff.c.
 # Likewise the forms added to a group after the later groups' forms had
 # their digests recorded (the LATE lists, F16C, F16, FIXUP, RCP14) go at
-# the end, in the order they were added.
+# the end, in the order they were added (LATE2: the rest of AVX512BW).
 GROUPS = {'move': 0, 'kmask': 1, 'masked': 2, 'selftest': 3, 'int': 4,
           'cmp': 5, 'shuf': 6, 'shift': 7, 'fp': 8, 'perm': 9, 'trunc': 10}
 FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
@@ -52,7 +52,9 @@ FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_selftest.LATE + forms_shuf.LATE + forms_move.LATE +
          forms_selftest.F16C + forms_fp.F16 + forms_fp.FIXUP +
          forms_fp.RCP14 + forms_int.LATE + forms_cmp.LATE +
-         forms_shift.LATE + forms_masked.LATE)
+         forms_shift.LATE + forms_masked.LATE + forms_int.LATE2 +
+         forms_shuf.LATE2 + forms_trunc.LATE2 + forms_perm.LATE2 +
+         forms_masked.LATE2)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

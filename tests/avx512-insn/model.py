@@ -223,7 +223,9 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_trunc.FORMS + forms_fp.FORMS + forms_trunc.LATE +
          forms_shuf.LATE + forms_move.LATE + forms_fp.F16 +
          forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE +
-         forms_cmp.LATE + forms_shift.LATE + forms_masked.LATE}
+         forms_cmp.LATE + forms_shift.LATE + forms_masked.LATE +
+         forms_int.LATE2 + forms_shuf.LATE2 + forms_trunc.LATE2 +
+         forms_perm.LATE2 + forms_masked.LATE2}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -673,6 +675,13 @@ INT_OPS = {
     'vpaddus': lambda a, b, n: min(a + b, (1 << n) - 1),
     'vpsubs': lambda a, b, n: sat_s(sx(a, n) - sx(b, n), n),
     'vpsubus': lambda a, b, n: max(a - b, 0),
+    # (SRC1 + SRC2 + 1) >> 1, unsigned
+    'vpavg': lambda a, b, n: (a + b + 1) >> 1,
+    # the high half of the signed or unsigned product
+    'vpmulh': lambda a, b, n: sx(a, n) * sx(b, n) >> n,
+    'vpmulhu': lambda a, b, n: a * b >> n,
+    # temp := ((SRC1 * SRC2) >> 14) + 1; DEST := temp[16:1]
+    'vpmulhrs': lambda a, b, n: ((sx(a, n) * sx(b, n) >> 14) + 1) >> 1,
 }
 ESIZE_LETTER = {'b': 1, 'w': 2, 'd': 4, 'q': 8}
 INT_ROWS = {mn: (ESIZE_LETTER[mn[-1]], INT_OPS[mn[:-1]])
@@ -797,9 +806,9 @@ def sem_pshufd(c):
 
 
 def sem_unpck(c, es, high):
-    """VPUNPCKL/HDQ, VPUNPCKL/HQDQ: per 128-bit lane, INTERLEAVE_[HIGH_]
-    DWORDS/QWORDS(SRC1, TMP_SRC2): SRC1's element i of the low (high) half
-    lane, then SRC2's, for i = 0, 1, ..."""
+    """VPUNPCKL/H BW, WD, DQ, QDQ: per 128-bit lane, INTERLEAVE_[HIGH_]
+    BYTES/WORDS/DWORDS/QWORDS(SRC1, TMP_SRC2): SRC1's element i of the low
+    (high) half lane, then SRC2's, for i = 0, 1, ..."""
     dst, src1, src2 = c.i.ops
     vl = dst.size
     a, b = c.z(src1.n), c.whole(src2, es, vl)
@@ -905,16 +914,185 @@ def sem_shufi(c, es):
                        for j in range(nelem)], act)
 
 
+def shuf_write(c, es, tmp):
+    """DEST := the elements of tmp where active, masked off ones merged or
+    zeroed (the writemask's elements are es bytes)."""
+    dst = c.i.ops[0]
+    nelem = dst.size // es
+    act = c.active(nelem)
+    c.vwrite(dst, es, [elem(tmp, es, j) if act[j] else None
+                       for j in range(nelem)], act)
+
+
+def lane_of(v, lane):
+    return v >> (128 * lane) & ONES128
+
+
+def sem_madd(c, _mutant=None):
+    """VPMADDWD: DEST dword j := SRC1 word 2j * SRC2 word 2j + SRC1 word
+    2j+1 * SRC2 word 2j+1, signed, the sum's low 32 bits (both products
+    -32768 * -32768 give 80000000H).  VPMADDUBSW: DEST word j :=
+    SaturateToSignedWord(SRC2 byte 2j+1 * SRC1 byte 2j+1 + SRC2 byte 2j *
+    SRC1 byte 2j), SRC1's bytes unsigned, SRC2's signed.  SRC2 is read
+    whole (E4NF)."""
+    dst, src1, src2 = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 1, vl)
+    tmp = 0
+    if c.i.mn == 'vpmaddwd':
+        for j in range(vl // 4):
+            v = sum(sx(elem(a, 2, i), 16) * sx(elem(b, 2, i), 16)
+                    for i in (2 * j, 2 * j + 1))
+            tmp |= (v & 0xffffffff) << (32 * j)
+        return shuf_write(c, 4, tmp)
+    for j in range(vl // 2):
+        v = sum((sx(elem(a, 1, i), 8) if _mutant == 'signed' else
+                 elem(a, 1, i)) * sx(elem(b, 1, i), 8)
+                for i in (2 * j, 2 * j + 1))
+        tmp |= (sat_s(v, 16) & 0xffff) << (16 * j)
+    return shuf_write(c, 2, tmp)
+
+
+def sem_psadbw(c):
+    """VPSADBW: DEST qword i := the sum of ABS(SRC1 byte 8i+k - SRC2 byte
+    8i+k) for k = 0..7, zero-extended from 16 bits; no writemask."""
+    dst, src1, src2 = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 1, vl)
+    tmp = 0
+    for i in range(vl // 8):
+        tmp |= sum(abs(elem(a, 1, 8 * i + k) - elem(b, 1, 8 * i + k))
+                   for k in range(8)) << (64 * i)
+    return shuf_write(c, 8, tmp)
+
+
+def sem_pack(c, es, _mutant=None):
+    """VPACKSSWB/USWB (es 1), VPACKSSDW/USDW (es 2): per 128-bit lane,
+    the lane's signed source elements (twice es) of SRC1, then those of
+    SRC2 (TMP_SRC2: a {1toN} dword repeated), each saturated to a signed
+    (SS) or unsigned (US) element of es bytes."""
+    dst, src1, src2 = c.i.ops
+    vl, n = dst.size, 8 * es
+    a = c.z(src1.n)
+    b = c.whole(src2, forms_shuf.bcst_size(c.i.mn, es), vl)
+    unsigned = c.i.mn.startswith('vpackus') != (_mutant == 'sign')
+    per = 8 // es                       # source elements per lane
+    tmp = 0
+    for lane in range(vl // 16):
+        vals = [sx(elem(lane_of(x, lane), 2 * es, i), 2 * n)
+                for x in (a, b) for i in range(per)]
+        for i, v in enumerate(vals):
+            v = min(max(v, 0), (1 << n) - 1) if unsigned else sat_s(v, n)
+            tmp |= (v & emask(es)) << (128 * lane + n * i)
+    return shuf_write(c, es, tmp)
+
+
+def sem_pshufb(c, _mutant=None):
+    """VPSHUFB: per 128-bit lane, DEST byte i := 0 if bit 7 of SRC2 byte
+    i is set, else SRC1's byte (SRC2 byte i AND 0FH) of the same lane."""
+    dst, src1, src2 = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 1, vl)
+    tmp = 0
+    for i in range(vl):
+        x = elem(b, 1, i)
+        if not x & 0x80 or _mutant == 'bit7':
+            tmp |= elem(a, 1, (i & ~15) + (x & 15)) << (8 * i)
+    return shuf_write(c, 1, tmp)
+
+
+def sem_pshufhw(c):
+    """VPSHUFHW: per 128-bit lane, the low quadword of SRC; word 4+i :=
+    SRC word 4 + imm8[2i+1:2i].  VPSHUFLW: the high quadword of SRC; word
+    i := SRC word imm8[2i+1:2i]."""
+    dst, src, imm = c.i.ops
+    vl = dst.size
+    v = c.whole(src, 2, vl)
+    base = 4 if c.i.mn == 'vpshufhw' else 0
+    tmp = 0
+    for lane in range(vl // 16):
+        x = lane_of(v, lane)
+        words = [elem(x, 2, i) for i in range(8)]
+        for i in range(4):
+            words[base + i] = elem(x, 2, base + (imm.n >> 2 * i & 3))
+        tmp |= sum(w << (16 * i) for i, w in enumerate(words)) << (128 *
+                                                                    lane)
+    return shuf_write(c, 2, tmp)
+
+
+def sem_palignr(c, _mutant=None):
+    """VPALIGNR: per 128-bit lane, (SRC1 lane : SRC2 lane) >> imm8 * 8,
+    the low 128 bits (zero from imm8 = 32 up)."""
+    dst, src1, src2, imm = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 1, vl)
+    tmp = 0
+    for lane in range(vl // 16):
+        hi, lo = lane_of(a, lane), lane_of(b, lane)
+        if _mutant == 'swap':
+            hi, lo = lo, hi
+        tmp |= ((hi << 128 | lo) >> (8 * imm.n) & ONES128) << (128 * lane)
+    return shuf_write(c, 1, tmp)
+
+
+def sem_bytesh(c, _mutant=None):
+    """VPSLLDQ/VPSRLDQ: per 128-bit lane, SRC shifted left (right) by
+    imm8 bytes, a count above 15 giving zero; no writemask."""
+    dst, src, imm = c.i.ops
+    vl = dst.size
+    v = c.whole(src, 1, vl)
+    cnt = min(imm.n, 16) * 8
+    if _mutant == 'whole':
+        x = v << cnt if c.i.mn == 'vpslldq' else v >> cnt
+        return shuf_write(c, 1, x & vlmask(vl))
+    tmp = 0
+    for lane in range(vl // 16):
+        x = lane_of(v, lane)
+        x = x << cnt if c.i.mn == 'vpslldq' else x >> cnt
+        tmp |= (x & ONES128) << (128 * lane)
+    return shuf_write(c, 1, tmp)
+
+
+def sem_dbpsadbw(c, _mutant=None):
+    """VDBPSADBW: TMP1 := per 128-bit lane, dword i of the lane of SRC2
+    selected by imm8[2i+1:2i]; then per quadword q, four word sums of
+    ABS(SRC1 byte - TMP1 byte) over four bytes: SRC1's bytes 0-3 with
+    TMP1's 0-3 and 1-4, SRC1's 4-7 with TMP1's 2-5 and 3-6 (counted from
+    the quadword)."""
+    dst, src1, src2, imm = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 1, vl)
+    t1 = 0
+    for lane in range(vl // 16):
+        x = lane_of(b, lane)
+        for i in range(4):
+            sel = i if _mutant == 'noimm' else imm.n >> 2 * i & 3
+            t1 |= elem(x, 4, sel) << (128 * lane + 32 * i)
+    tmp = 0
+    for q in range(vl // 8):
+        for w, (fa, ft) in enumerate(((0, 0), (0, 1), (4, 2), (4, 3))):
+            v = sum(abs(elem(a, 1, 8 * q + fa + k) -
+                        elem(t1, 1, 8 * q + ft + k)) for k in range(4))
+            tmp |= v << (64 * q + 16 * w)
+    return shuf_write(c, 2, tmp)
+
+
 def sem_shuf(c):
     mn = c.i.mn
     kind = forms_shuf.KIND[mn]
     if kind == 'pshufd':
         return sem_pshufd(c)
     if kind == 'unpck':
-        return sem_unpck(c, 8 if mn.endswith('qdq') else 4,
-                         mn.startswith('vpunpckh'))
+        return sem_unpck(c, SHUF_ES[mn], mn.startswith('vpunpckh'))
     if kind == 'pmov':
         return sem_pmov(c, *forms_shuf.pmov_sizes(mn), mn[5] == 's')
+    if kind == 'pack':
+        return sem_pack(c, SHUF_ES[mn])
+    bw = {'madd': sem_madd, 'psadbw': sem_psadbw, 'pshufb': sem_pshufb,
+          'pshufhw': sem_pshufhw, 'palignr': sem_palignr,
+          'bytesh': sem_bytesh, 'dbpsadbw': sem_dbpsadbw}
+    if kind in bw:
+        return bw[kind](c)
     es = 8 if mn[-1] in 'q2' else 4
     return {'ternlog': sem_ternlog, 'align': sem_align,
             'shufi': sem_shufi}[kind](c, es)
@@ -1008,7 +1186,8 @@ def _perm_rows():
             es = 4 if '32x' in mn else 8
             fam = 'insert' if mn.startswith('vinsert') else 'extract'
         else:
-            es = 8 if mn.endswith(('pd', 'q')) else 4
+            es = (8 if mn.endswith(('pd', 'q')) else
+                  2 if mn.endswith('w') else 4)
             fam = ('permi2' if mn.startswith('vpermi2') else
                    'permt2' if mn.startswith('vpermt2') else
                    'permil' if mn.startswith('vpermil') else
@@ -1248,7 +1427,7 @@ def saturate_unsigned(v, ses, des):
 # element size, destination element size, conversion)
 DOWN_CONV = {'': truncate, 's': saturate_signed, 'us': saturate_unsigned}
 DOWN_ROWS = {mn: forms_trunc.down_sizes(mn) + (DOWN_CONV[mn[5:-2]],)
-             for mn in forms_trunc.DOWN_ROWS}
+             for mn in forms_trunc.DOWN_ROWS + forms_trunc.DOWN_BW_ROWS}
 
 
 def sem_down(c, ses, des, conv):
@@ -2253,6 +2432,8 @@ def semantics(c):
         return sem_movdq(c, 4 if mn == 'vmovd' else 8)
     if mn.startswith('k'):
         return sem_k(c)
+    if mn in ('vpblendmb', 'vpblendmw'):
+        return sem_blend(c, ESIZE_LETTER[mn[-1]])
     if mn in ('vblendmps', 'vpblendmd'):
         return sem_blend(c, 4)
     if mn in ('vblendmpd', 'vpblendmq'):
@@ -3111,6 +3292,17 @@ def int_reference(insn, st):
         out = struct.pack(ufmt, *[sorted((0, x + y if base == 'vpaddus'
                                           else x - y, hi))[1]
                                   for x, y in zip(u1, u2)])
+    elif base == 'vpavg':
+        # the mean rounded half up: ceil((x + y) / 2)
+        out = struct.pack(ufmt, *[-(-(x + y) // 2) for x, y in zip(u1, u2)])
+    elif base in ('vpmulh', 'vpmulhu'):
+        p = zip(s1, s2) if base == 'vpmulh' else zip(u1, u2)
+        out = b''.join((x * y).to_bytes(5, 'little', signed=True)[2:4]
+                       for x, y in p)
+    elif base == 'vpmulhrs':
+        # x * y / 2^15 rounded half up, cut to 16 bits
+        out = struct.pack(ufmt, *[(x * y + 2 ** 14) // 2 ** 15 & 0xffff
+                                  for x, y in zip(s1, s2)])
     else:
         raise ModelError(f'no second formulation of {mn}')
     return None, bytes_reference(insn, st, es,
@@ -3118,7 +3310,8 @@ def int_reference(insn, st):
 
 
 COMMUTATIVE = re.compile(r'vp(and|or|xor|mins|minu|maxs|maxu|mull|muldq|'
-                         r'muludq|add|adds|addus)[bwdq]?$')
+                         r'muludq|add|adds|addus|avg|mulh|mulhu|mulhrs)'
+                         r'[bwdq]?$')
 
 
 def int_invariants(name, insn, st, out):
@@ -3338,8 +3531,7 @@ def cmp_invariants(name, insn, st, out):
 
 
 # Group shuf: the element size of masking (the destination's)
-SHUF_ES = {mn: es for mn, _, es, *_ in
-           forms_shuf.ROWS + forms_shuf.LATE_ROWS}
+SHUF_ES = {mn: es for mn, _, es, *_ in forms_shuf.ALL_ROWS}
 # struct formats of elements of 1, 2, 4, 8 bytes (unsigned; .lower():
 # signed)
 UFMT = {1: 'B', 2: 'H', 4: 'I', 8: 'Q'}
@@ -3358,9 +3550,10 @@ def shuf_reference(insn, st):
     vl, es = dst.size, SHUF_ES[mn]
     n = vl // es
     imm = ops[-1].n if ops[-1].kind == 'i' else 0
-    src = ops[1] if kind in ('pshufd', 'pmov') else ops[2]
+    src = ops[1] if kind in forms_shuf.UNARY else ops[2]
     se = forms_shuf.pmov_sizes(mn)[0] if kind == 'pmov' else es
     size = n * se                       # bytes of the r/m source
+    be = forms_shuf.bcst_size(mn, se)   # and of its {1toN} element
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = [kv >> j & 1 for j in range(n)]
     if src.kind == 'v':
@@ -3368,7 +3561,7 @@ def shuf_reference(insn, st):
     else:
         off = st.off
         if mn in forms_shuf.NOFS:
-            spans = [(off, off + (se if src.bcst else size))]
+            spans = [(off, off + (be if src.bcst else size))]
         elif src.bcst:
             spans = [(off, off + se)] if any(on) else []
         else:
@@ -3380,12 +3573,16 @@ def shuf_reference(insn, st):
         read = {x for lo, hi in spans for x in range(lo, hi)}
         if src.bcst:
             raw = bytes(page[off + i] if off + i in read else 0
-                        for i in range(se)) * n
+                        for i in range(be)) * (size // be)
         else:
             raw = bytes(page[off + i] if off + i in read else 0
                         for i in range(size))
     fmt = f'<{n}{UFMT[es]}'
-    if kind == 'pmov':
+    if kind in BW_REFERENCE:
+        a = st.z[ops[1].n].to_bytes(64, 'little')[:vl] \
+            if kind not in forms_shuf.UNARY else b''
+        out = BW_REFERENCE[kind](mn, a, raw, imm)
+    elif kind == 'pmov':
         signed = mn.startswith('vpmovsx')
         f_in, f_out = UFMT[se], UFMT[es]
         if signed:
@@ -3432,6 +3629,95 @@ def shuf_reference(insn, st):
     return None, bytes_reference(insn, st, es, int.from_bytes(out, 'little'))
 
 
+def _lanes(x):
+    return [x[i:i + 16] for i in range(0, len(x), 16)]
+
+
+def _ref_madd(mn, a, b, imm):
+    """Pairs of products added: words (signed) to dwords, wrapping; or
+    unsigned bytes of SRC1 times signed bytes of SRC2 to signed words,
+    saturated."""
+    if mn == 'vpmaddwd':
+        x, y = (struct.unpack(f'<{len(a) // 2}h', v) for v in (a, b))
+        return struct.pack(f'<{len(a) // 4}I', *[
+            (x[i] * y[i] + x[i + 1] * y[i + 1]) % 2 ** 32
+            for i in range(0, len(x), 2)])
+    x = struct.unpack(f'<{len(a)}B', a)
+    y = struct.unpack(f'<{len(b)}b', b)
+    return struct.pack(f'<{len(a) // 2}h', *[
+        sorted((-32768, x[i] * y[i] + x[i + 1] * y[i + 1], 32767))[1]
+        for i in range(0, len(x), 2)])
+
+
+def _ref_psadbw(mn, a, b, imm):
+    return struct.pack(f'<{len(a) // 8}Q', *[
+        sum(abs(p - q) for p, q in zip(a[i:i + 8], b[i:i + 8]))
+        for i in range(0, len(a), 8)])
+
+
+def _ref_pack(mn, a, b, imm):
+    """Per lane: SRC1's elements then SRC2's, clamped."""
+    wide = 'h' if mn.endswith('wb') else 'i'
+    narrow = {'vpacksswb': 'b', 'vpackuswb': 'B', 'vpackssdw': 'h',
+              'vpackusdw': 'H'}[mn]
+    bits = 8 if mn.endswith('wb') else 16
+    lo, hi = ((0, 2 ** bits - 1) if narrow.isupper() else
+              (-2 ** (bits - 1), 2 ** (bits - 1) - 1))
+    out = b''
+    for la, lb in zip(_lanes(a), _lanes(b)):
+        vals = struct.unpack(f'<{128 // bits}{wide}', la + lb)
+        out += struct.pack(f'<{len(vals)}{narrow}',
+                           *[min(max(v, lo), hi) for v in vals])
+    return out
+
+
+def _ref_pshufb(mn, a, b, imm):
+    return bytes(0 if b[i] & 0x80 else a[i // 16 * 16 + (b[i] & 15)]
+                 for i in range(len(a)))
+
+
+def _ref_pshufhw(mn, a, b, imm):
+    out = b''
+    for lane in _lanes(b):
+        w = list(struct.unpack('<8H', lane))
+        part = w[4:] if mn == 'vpshufhw' else w[:4]
+        part = [part[imm >> 2 * i & 3] for i in range(4)]
+        w = w[:4] + part if mn == 'vpshufhw' else part + w[4:]
+        out += struct.pack('<8H', *w)
+    return out
+
+
+def _ref_palignr(mn, a, b, imm):
+    return b''.join((lb + la + bytes(256))[imm:imm + 16]
+                    for la, lb in zip(_lanes(a), _lanes(b)))
+
+
+def _ref_bytesh(mn, a, b, imm):
+    cnt = min(imm, 16)
+    if mn == 'vpslldq':
+        return b''.join(bytes(cnt) + lane[:16 - cnt] for lane in _lanes(b))
+    return b''.join(lane[cnt:] + bytes(cnt) for lane in _lanes(b))
+
+
+def _ref_dbpsadbw(mn, a, b, imm):
+    t = b''.join(b''.join(lane[4 * (imm >> 2 * i & 3):][:4]
+                          for i in range(4)) for lane in _lanes(b))
+    out = []
+    for q in range(0, len(a), 8):
+        for fa, ft in ((0, 0), (0, 1), (4, 2), (4, 3)):
+            out.append(sum(abs(x - y) for x, y in
+                           zip(a[q + fa:q + fa + 4], t[q + ft:q + ft + 4])))
+    return struct.pack(f'<{len(out)}H', *out)
+
+
+# the second formulations of AVX512BW's rows in group shuf: (mnemonic,
+# SRC1 bytes, the r/m operand's bytes, imm8) -> the result's bytes
+BW_REFERENCE = {'madd': _ref_madd, 'psadbw': _ref_psadbw,
+                'pack': _ref_pack, 'pshufb': _ref_pshufb,
+                'pshufhw': _ref_pshufhw, 'palignr': _ref_palignr,
+                'bytesh': _ref_bytesh, 'dbpsadbw': _ref_dbpsadbw}
+
+
 def swap_ternlog_imm(imm):
     """The VPTERNLOG immediate that gives the same with SRC1 and SRC2
     swapped: table bit D<<2|A<<1|B moves to D<<2|B<<1|A."""
@@ -3472,7 +3758,7 @@ def shuf_invariants(name, insn, st, out):
     vl = dst.size
     full = vlmask(vl)
     plain = dataclasses.replace(insn, mask=None, zero=False)
-    src = ops[1] if kind in ('pshufd', 'pmov') else ops[2]
+    src = ops[1] if kind in forms_shuf.UNARY else ops[2]
     reg = src.kind == 'v'
 
     def run(i, s=st):
@@ -3527,7 +3813,7 @@ def shuf_invariants(name, insn, st, out):
             if two != run(imm(plain, composed)):
                 bad.append(f'{name}: VPSHUFD 0x1b after it is not VPSHUFD '
                            f'{composed:#x}')
-    elif kind == 'unpck' and reg:
+    elif kind == 'unpck' and reg and mn in PSHUFD_OF_UNPCK:
         pshufd = dataclasses.replace(plain, mn='vpshufd')
         same = dataclasses.replace(plain, ops=(dst, src, src))
         if run(same) != run(dataclasses.replace(pshufd, ops=(
@@ -3708,7 +3994,7 @@ def perm_reference(insn, st):
     zeros)."""
     mn, ops = insn.mn, insn.ops
     es, fam = PERM_ROWS[mn]
-    code = 'I' if es == 4 else 'Q'
+    code = UFMT[es]
     dst = ops[0]
     vl = max(o.size for o in ops if o.kind == 'v')
     kl = vl // es
@@ -4042,7 +4328,7 @@ def trunc_reference(insn, st):
 
     if mn.startswith('vpmov'):
         src = ops[1]
-        m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+        m = re.match(r'vpmov(s|us|)([wdq])([bwd])$', mn)
         ses, des = KW[m.group(2)], KW[m.group(3)]
         kl = src.size // ses
         x = reg(src)
@@ -4151,7 +4437,7 @@ def trunc_down_invariants(name, insn, st, out, run):
     and every element masked off."""
     bad = []
     mn, (dst, src) = insn.mn, insn.ops
-    m = re.match(r'vpmov(s|us|)([dq])([bwd])$', mn)
+    m = re.match(r'vpmov(s|us|)([wdq])([bwd])$', mn)
     ses, des = KW[m.group(2)], KW[m.group(3)]
     kl, b = src.size // ses, 8 * des
     tmp = Op('v', src.n, 16 if kl * des <= 16 else 32)
@@ -5386,6 +5672,154 @@ def fp_invariants(name, insn, st, out):
         if pred(FP_PRED_SWAPPED[imm], True)[1:] != (val, out.mxcsr):
             bad.append(f'{name}: swapped sources differ')
     return bad
+
+
+def known_answers_bw(kat, stz, ks, full):
+    """AVX512BW's later rows (LATE2), worked out by hand, through
+    known_answers()'s kat and state makers.  AT&T: op %xmm1, %xmm2, %xmm3
+    is xmm3 := op(SRC1 = xmm2, SRC2 = xmm1)."""
+    def n(size, *v):
+        return sum(x << (8 * size * j) for j, x in enumerate(v))
+
+    def b(*v):
+        return n(1, *v)
+
+    def w(*v):
+        return n(2, *v)
+
+    def z3(o):
+        return o.z[3]
+
+    # VPAVGB: (255 + 0 + 1) >> 1, (2 + 1 + 1) >> 1, 255 with itself
+    kat('vpavgb %xmm1, %xmm2, %xmm3',
+        stz({1: b(0, 2, 0xff), 2: b(0xff, 1, 0xff), 3: full}), z3,
+        b(0x80, 2, 0xff))
+    # VPAVGW merging: word 1 masked off keeps DEST's
+    kat('vpavgw %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: w(0xffff, 1, 3), 2: w(0xffff, 1, 4), 3: w(9, 9, 9)},
+            ks(k1=0b101)), z3, w(0xffff, 9, 4))
+    # VPMULHW: -32768 * -32768 = 4000_0000H, -1 * 1, 7fffH squared
+    kat('vpmulhw %xmm1, %xmm2, %xmm3',
+        stz({1: w(0x8000, 1, 0x7fff), 2: w(0x8000, 0xffff, 0x7fff),
+             3: full}), z3, w(0x4000, 0xffff, 0x3fff))
+    kat('vpmulhuw %xmm1, %xmm2, %xmm3',
+        stz({1: w(0xffff, 2), 2: w(0xffff, 0x8000), 3: full}), z3,
+        w(0xfffe, 1))
+    # VPMULHRSW: 8000H squared gives 8000H; 4000H squared 2000H;
+    # 1 * 4000H is 0.5 rounded up to 1; -1 * 1 rounds to 0
+    kat('vpmulhrsw %xmm1, %xmm2, %xmm3',
+        stz({1: w(0x8000, 0x4000, 0x4000, 1),
+             2: w(0x8000, 0x4000, 1, 0xffff), 3: full}), z3,
+        w(0x8000, 0x2000, 1, 0))
+    # VPMADDWD: two products of -32768 * -32768 wrap to 8000_0000H;
+    # 1*3 + 2*4; -1*5
+    kat('vpmaddwd %xmm1, %xmm2, %xmm3',
+        stz({2: w(0x8000, 0x8000, 1, 2, 0xffff, 0),
+             1: w(0x8000, 0x8000, 3, 4, 5, 0), 3: full}), z3,
+        n(4, 0x80000000, 11, 0xfffffffb, 0))
+    # VPMADDUBSW: SRC1 (xmm2) unsigned, SRC2 (xmm1) signed; 255*127*2
+    # saturates to 7fffH, 255*-128*2 to 8000H; 1*3 + 2*-1
+    kat('vpmaddubsw %xmm1, %xmm2, %xmm3',
+        stz({2: b(255, 255, 255, 255, 1, 2),
+             1: b(127, 127, 0x80, 0x80, 3, 0xff), 3: full}), z3,
+        w(0x7fff, 0x8000, 1))
+    # VPSADBW: |0-255| + |255-0| + |10-20|
+    kat('vpsadbw %xmm1, %xmm2, %xmm3',
+        stz({2: b(0, 255, 10), 1: b(255, 0, 20), 3: full}), z3, 520)
+    # the packs: SRC1's lane, then SRC2's, saturated
+    kat('vpacksswb %xmm1, %xmm2, %xmm3',
+        stz({2: w(0x7fff, 0x8000, 0x0080, 0xff7f, 5), 1: w(1, 0xffff),
+             3: full}), z3,
+        b(0x7f, 0x80, 0x7f, 0x80, 5, 0, 0, 0, 1, 0xff))
+    kat('vpackuswb %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({2: w(0x7fff, 0x8000, 0x00ff, 0x0100, 0xffff, 7), 1: 0,
+             3: full}, ks(k1=0x1f)), z3, b(0xff, 0, 0xff, 0xff, 0))
+    # VPACKSSDW {1to4}: the dword 8000H is 7fffH in all four words
+    kat('vpackssdw {M}{1to4}, %xmm2, %xmm3',
+        stz({2: n(4, 0x12345, 0xfffe0000, 7, 0xffffffff), 3: full},
+            mem=(0x8000).to_bytes(4, 'little')), z3,
+        w(0x7fff, 0x8000, 7, 0xffff, 0x7fff, 0x7fff, 0x7fff, 0x7fff),
+        disp=0)
+    kat('vpackusdw %xmm1, %xmm2, %xmm3',
+        stz({2: n(4, 0x12345, 0xffffffff, 0x8000, 0), 1: 0, 3: full}), z3,
+        w(0xffff, 0, 0x8000, 0))
+    # E4NF: every element masked off, the operand across the end of the
+    # page faults all the same
+    kat('vpackssdw {M}, %xmm2, %xmm3{%k1}',
+        stz({2: 0, 3: full}, ks(k1=0), off=PAGE - 8, mem=bytes(8)),
+        lambda o: o.exc, 'PF', disp=0)
+    # the unpacks
+    kat('vpunpcklbw %xmm1, %xmm2, %xmm3',
+        stz({2: b(0xa0, 0xa1), 1: b(0xb0, 0xb1), 3: full}), z3,
+        b(0xa0, 0xb0, 0xa1, 0xb1))
+    kat('vpunpckhwd %xmm1, %xmm2, %xmm3',
+        stz({2: w(0, 0, 0, 0, 0xa4, 0xa5, 0xa6, 0xa7),
+             1: w(0, 0, 0, 0, 0xb4, 0xb5, 0xb6, 0xb7), 3: full}), z3,
+        w(0xa4, 0xb4, 0xa5, 0xb5, 0xa6, 0xb6, 0xa7, 0xb7))
+    # VPSHUFB: bit 7 zeroes, bits 3:0 index the lane (1fH is 0fH)
+    kat('vpshufb %xmm1, %xmm2, %xmm3',
+        stz({2: full & ONES128, 1: b(0x80, 0x0f, 0x1f, 0x03), 3: 0}), z3,
+        b(0, 0x4f, 0x4f, 0x43, *[0x40] * 12))
+    # ... within each lane: index 1 in lane 1 is byte 17
+    kat('vpshufb %ymm1, %ymm2, %ymm3',
+        stz({2: full & ((1 << 256) - 1), 1: 1 << 128, 3: 0}), z3,
+        b(*[0x40] * 16, 0x51, *[0x50] * 15))
+    kat('vpshufhw $27, %xmm1, %xmm3', stz({1: w(*range(8)), 3: full}), z3,
+        w(0, 1, 2, 3, 7, 6, 5, 4))
+    kat('vpshuflw $27, %xmm1, %xmm3', stz({1: w(*range(8)), 3: full}), z3,
+        w(3, 2, 1, 0, 4, 5, 6, 7))
+    # VPALIGNR: SRC1:SRC2 by 5 bytes; by 16, SRC1; by 32, zero
+    lo16, hi16 = b(*range(16)), b(*range(0x10, 0x20))
+    for imm, want in ((5, b(*range(5, 16), *range(0x10, 0x15))),
+                      (16, hi16), (32, 0)):
+        kat(f'vpalignr ${imm}, %xmm1, %xmm2, %xmm3',
+            stz({1: lo16, 2: hi16, 3: full}), z3, want)
+    kat('vpslldq $3, %xmm1, %xmm3', stz({1: b(*range(1, 17)), 3: full}),
+        z3, b(0, 0, 0, *range(1, 14)))
+    kat('vpsrldq $3, %ymm1, %ymm3', stz({1: b(*range(1, 33)), 3: full}),
+        z3, b(*range(4, 17), 0, 0, 0, *range(20, 33), 0, 0, 0))
+    kat('vpsrldq $17, %xmm1, %xmm3', stz({1: full, 3: full}), z3, 0)
+    # VDBPSADBW $0: TMP1 is SRC2's dword 0 (bytes 1, 2, 3, 4) in every
+    # dword; words: |1234 - 1234|, |1234 - 2341|, |AAAA - 3412|, |AAAA -
+    # 4123| (A = 10), then SRC1's zero bytes against 1234, 2341, 3412,
+    # 4123
+    kat('vdbpsadbw $0, %xmm1, %xmm2, %xmm3',
+        stz({2: b(1, 2, 3, 4, 10, 10, 10, 10), 1: b(1, 2, 3, 4, 9, 9, 9, 9),
+             3: full}), z3, w(0, 6, 30, 30, 10, 10, 10, 10))
+    # $0x1b reverses the dwords: TMP1's dword 0 is SRC2's dword 3
+    kat('vdbpsadbw $27, %xmm1, %xmm2, %xmm3',
+        stz({2: 0, 1: n(4, 0, 0, 0, 0x01010101), 3: full}), z3,
+        w(4, 3, 2, 1, 0, 0, 0, 0))
+    kat('vpmovzxbw %xmm1, %xmm3', stz({1: b(0x80, 0x7f, 0xff), 3: full}),
+        z3, w(0x80, 0x7f, 0xff))
+    kat('vpmovsxbw %xmm1, %xmm3', stz({1: b(0x80, 0x7f, 0xff), 3: full}),
+        z3, w(0xff80, 0x7f, 0xffff))
+    src = w(0x1234, 0x8000, 0x007f, 0xff80, 0x0100)
+    for mn, want in (('vpmovwb', b(0x34, 0, 0x7f, 0x80, 0)),
+                     ('vpmovswb', b(0x7f, 0x80, 0x7f, 0x80, 0x7f, 0, 0, 0)),
+                     ('vpmovuswb', b(0xff, 0xff, 0x7f, 0xff, 0xff))):
+        kat(f'{mn} %xmm1, %xmm3', stz({1: src, 3: full}), z3, want)
+    # VPBLENDMB: SRC2's bytes where k1 is set, SRC1's elsewhere; zeroing
+    # clears them instead
+    kat('vpblendmb %xmm1, %xmm2, %xmm3{%k1}',
+        stz({1: b(1, 2, 3, 4), 2: b(5, 6, 7, 8), 3: full}, ks(k1=0b0101)),
+        z3, b(1, 6, 3, 8))
+    kat('vpblendmw %xmm1, %xmm2, %xmm3{%k1}{z}',
+        stz({1: w(1, 2, 3, 4), 2: w(5, 6, 7, 8), 3: full}, ks(k1=0b0101)),
+        z3, w(1, 0, 3, 0))
+    # VPERMW: index bits 2:0 at 128 bits
+    tab = w(*range(0xa0, 0xa8))
+    kat('vpermw %xmm1, %xmm2, %xmm3', stz({2: w(7, 0, 0x13), 1: tab,
+                                           3: full}), z3,
+        w(0xa7, 0xa0, 0xa3, *[0xa0] * 5))
+    # VPERMI2W: the indices in DEST, bit 3 picks SRC2 (xmm1)
+    kat('vpermi2w %xmm1, %xmm2, %xmm3',
+        stz({3: w(8, 1, 0x0f, 0xfff0), 2: tab, 1: w(*range(0xb0, 0xb8))}),
+        z3, w(0xb0, 0xa1, 0xb7, 0xa0, *[0xa0] * 4))
+    # VPERMT2W: DEST is the first table, SRC1 (xmm2) the indices
+    kat('vpermt2w %xmm1, %xmm2, %xmm3',
+        stz({2: w(8, 1, 0x0f), 3: tab, 1: w(*range(0xb0, 0xb8))}), z3,
+        w(0xb0, 0xa1, 0xb7, *[0xa0] * 5))
 
 
 def known_answers():
@@ -6766,6 +7200,7 @@ def known_answers():
             mem=bytes(12) + bytes.fromhex('0000c07f')),
         lambda o: (o.exc, o.mxcsr, o.z[3] >> 96 & 0xffffffff),
         (None, rn, 0x7fc00000), disp=0)
+    known_answers_bw(kat, stz, ks, full)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -7399,6 +7834,8 @@ def _insert_keep_upper(c):
 TRUNC_MUTANTS = [
     ('VPMOVSQB saturates unsigned', 'vpmovsqb', _down(
         'vpmovsqb', saturate_unsigned)),
+    ('VPMOVUSWB saturates signed', 'vpmovuswb',
+     _down('vpmovuswb', saturate_signed)),
     ('VPMOVSDB saturates to -127', 'vpmovsdb', _down(
         'vpmovsdb', lambda v, ses, des: max(-127, min(sx(v, 32), 127))
         & 0xff)),
@@ -7850,6 +8287,11 @@ MUTANTS = [
     ('VPABSD saturates INT_MIN to INT_MAX', 'vpabsd',
      _int_op(4, lambda a, b, n: min(abs(sx(b, n)), (1 << (n - 1)) - 1))),
     ('VPABSQ works on dwords', 'vpabsq', _int_op(4, INT_OPS['vpabs'])),
+    ('VPAVGB truncates the average', 'vpavgb',
+     _int_op(1, lambda a, b, n: (a + b) >> 1)),
+    ('VPMULHW multiplies unsigned', 'vpmulhw', _int_op(2, INT_OPS['vpmulhu'])),
+    ('VPMULHRSW truncates', 'vpmulhrsw',
+     _int_op(2, lambda a, b, n: sx(a, n) * sx(b, n) >> 15)),
     ('VPMULLD keeps the high half', 'vpmulld',
      _int_op(4, lambda a, b, n: sx(a, n) * sx(b, n) >> n)),
     ('VPMULDQ multiplies unsigned', 'vpmuldq',
@@ -7912,6 +8354,27 @@ MUTANTS = [
      _cmp_after('vptestnmq', lambda r, old, m, ones: r | ~m & ones)),
     # group shuf
     ('VPSHUFD takes every lane from lane 0', 'vpshufd', _mut_pshufd_lane0),
+    ('VPMADDUBSW multiplies signed bytes of SRC1', 'vpmaddubsw',
+     lambda c: sem_madd(c, _mutant='signed')),
+    ('VPACKSSWB saturates unsigned', 'vpacksswb',
+     lambda c: sem_pack(c, 1, _mutant='sign')),
+    ('VPACKUSDW saturates signed', 'vpackusdw',
+     lambda c: sem_pack(c, 2, _mutant='sign')),
+    ('VPACKSSDW masks per dword', 'vpackssdw', lambda c: sem_pack(c, 4)),
+    ('VPUNPCKHBW interleaves the low halves', 'vpunpckhbw',
+     lambda c: sem_unpck(c, 1, False)),
+    ('VPUNPCKLWD interleaves bytes', 'vpunpcklwd',
+     lambda c: sem_unpck(c, 1, False)),
+    ('VPSHUFB ignores bit 7 of the index', 'vpshufb',
+     lambda c: sem_pshufb(c, _mutant='bit7')),
+    ('VPALIGNR shifts SRC2:SRC1', 'vpalignr',
+     lambda c: sem_palignr(c, _mutant='swap')),
+    ('VPSRLDQ shifts the whole vector', 'vpsrldq',
+     lambda c: sem_bytesh(c, _mutant='whole')),
+    ('VDBPSADBW does not shuffle SRC2', 'vdbpsadbw',
+     lambda c: sem_dbpsadbw(c, _mutant='noimm')),
+    ('VPMOVSXBW zero-extends', 'vpmovsxbw',
+     lambda c: sem_pmov(c, 1, 2, False)),
     ('VPSHUFD suppresses faults (E4, not E4NF)', 'vpshufd',
      _mut_pshufd_suppresses),
     ('VPUNPCKHDQ interleaves the low halves', 'vpunpckhdq',
@@ -7988,6 +8451,9 @@ MUTANTS = [
      _shift_op('vprorvd', lambda a, c, n: shift_ror(a, c % 16, n))),
     # group perm
     ('VPERMD uses one index bit too few', 'vpermd',
+     _perm_index(lambda x, kl: x & ~(kl >> 1))),
+    ('VPBLENDMW blends dwords', 'vpblendmw', lambda c: sem_blend(c, 4)),
+    ('VPERMW uses one index bit too few', 'vpermw',
      _perm_index(lambda x, kl: x & ~(kl >> 1))),
     ('VPERMQ takes the index from the upper dword', 'vpermq',
      _perm_index(lambda x, kl: x >> 32)),
@@ -8236,6 +8702,9 @@ def invariants(name, form, insn, st, out, r):
         bad.append(f'{name}: a fault with results')
     if getattr(form, 'group', '') == 'int':
         bad += int_invariants(name, insn, st, out)
+    if mn.startswith(('vblendm', 'vpblendm')) and out.exc is None and \
+            ops[2].kind == 'v':
+        bad += blend_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'cmp' and mn.startswith('vpmov'):
         bad += movm_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'cmp':
@@ -8271,6 +8740,24 @@ def invariants(name, form, insn, st, out, r):
             len(out.mem) != form.size:
         bad.append(f'{name}: unmasked store of {len(out.mem)} bytes')
     return bad
+
+
+def blend_invariants(name, insn, st, out):
+    """The register blends, byte by byte: SRC2's byte where the k bit of
+    its element is set (every bit without a mask), else SRC1's, or zero
+    with {z}; zero from VL up."""
+    mn, (dst, src1, src2) = insn.mn, insn.ops
+    es = {'b': 1, 'w': 2, 'd': 4, 'q': 8, 's': 4}[mn[-1]] \
+        if mn.startswith('vpblendm') else 4 if mn.endswith('ps') else 8
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    a = st.z[src1.n].to_bytes(64, 'little')
+    b = st.z[src2.n].to_bytes(64, 'little')
+    want = bytes(b[i] if kv >> (i // es) & 1 else 0 if insn.zero else a[i]
+                 for i in range(dst.size)) + bytes(64 - dst.size)
+    if out.z.get(dst.n) != int.from_bytes(want, 'little'):
+        return [f'{name}: not SRC2 where the writemask is set and SRC1 '
+                'elsewhere, byte by byte']
+    return []
 
 
 def main(argv):

@@ -363,6 +363,33 @@ CASES = [
      'cmp', ALL),
     ('vpmovb2m with a memory operand', '62 f2 7e 48 29 10', 'ud', 'ud',
      'cmp', 0),
+    # AVX512BW rows without a writemask, and with W fixed
+    ('vpsadbw %zmm1,%zmm3,%zmm2', '62 f1 65 48 f6 d1', 'ok', 'ok', 'shuf', 0),
+    ('aaa=001 on vpsadbw %zmm1,%zmm3,%zmm2', '62 f1 65 49 f6 d1', 'ud', 'ud',
+     'shuf', ALL),
+    ('vpslldq $0x3,%zmm1,%zmm2', '62 f1 6d 48 73 f9 03', 'ok', 'ok', 'shuf',
+     0),
+    ('aaa=001 on vpslldq $0x3,%zmm1,%zmm2', '62 f1 6d 49 73 f9 03', 'ud',
+     'ud', 'shuf', ALL),
+    ('vdbpsadbw $0x0,%zmm1,%zmm3,%zmm2', '62 f3 65 48 42 d1 00', 'ok', 'ok',
+     'shuf', 0),
+    ('W1 on vdbpsadbw $0x0,%zmm1,%zmm3,%zmm2', '62 f3 e5 48 42 d1 00', 'ud',
+     'ud', 'shuf', 0),
+    ('vpackssdw %zmm1,%zmm3,%zmm2', '62 f1 65 48 6b d1', 'ok', 'ok', 'shuf',
+     0),
+    ('W1 on vpackssdw %zmm1,%zmm3,%zmm2', '62 f1 e5 48 6b d1', 'ud', 'ud',
+     'shuf', 0),
+    ('vpmovwb %zmm1,%ymm2', '62 f2 7e 48 30 ca', 'ok', 'ok', 'trunc', 0),
+    ('W1 on vpmovwb %zmm1,%ymm2', '62 f2 fe 48 30 ca', 'ud', 'ud', 'trunc',
+     0),
+    ('vpermw %zmm1,%zmm3,%zmm2', '62 f2 e5 48 8d d1', 'ok', 'ok', 'perm', 0),
+    ('vpermi2w %zmm1,%zmm3,%zmm2', '62 f2 e5 48 75 d1', 'ok', 'ok', 'perm',
+     0),
+    # EVEX.W0 there is AVX512_VBMI's VPERMB and VPERMI2B
+    ('W0 (vpermb, VBMI) at vpermw %zmm1,%zmm3,%zmm2', '62 f2 65 48 8d d1',
+     'ud', 'ud', 'perm', 0),
+    ('W0 (vpermi2b, VBMI) at vpermi2w %zmm1,%zmm3,%zmm2',
+     '62 f2 65 48 75 d1', 'ud', 'ud', 'perm', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
