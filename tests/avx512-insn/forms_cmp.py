@@ -23,6 +23,7 @@ LATE (see gen.py): AVX512BW's byte and word forms, VPCMPEQB/W,
 VPCMPGTB/W, VPCMPB/W, VPCMPUB/UW, VPTESTMB/W and VPTESTNMB/W: tuple FVM,
 no broadcast; and between an opmask and a vector (registers only, no
 writemask): VPMOVM2B/W, VPMOVB2M/W2M (BW), VPMOVM2D/Q, VPMOVD2M/Q2M (DQ).
+CD: AVX512CD's VPBROADCASTMB2Q and VPBROADCASTMW2D (the same shape).
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           kreg, mask_suffix, scale_for, vregs)
@@ -135,3 +136,14 @@ for t, es, feat0 in MOVM_ROWS:
         k += 1
 MNEMONICS = MNEMONICS | frozenset(
     f'vpmov{x}' for t, _, _ in MOVM_ROWS for x in (f'm2{t}', f'{t}2m'))
+
+# CD: AVX512CD's VPBROADCASTMB2Q and VPBROADCASTMW2D, an opmask's low
+# byte or word in every quadword or dword (registers only, no writemask)
+CD = []
+for mn, feat0 in (('vpbroadcastmb2q', 'CD'), ('vpbroadcastmw2d', 'CD')):
+    for w, vl in WIDTHS:
+        d, _, _ = vregs(k)
+        add(f'{mn}_{w}', f'{mn} %k{kreg(k)}, %{w}mm{d}', '', CD,
+            feature=feat0 + ('+VL' if vl < 64 else ''))
+        k += 1
+MNEMONICS = MNEMONICS | frozenset(('vpbroadcastmb2q', 'vpbroadcastmw2d'))

@@ -12,7 +12,13 @@ ZF, PF and CF); the conversions between element 0 and a GPR or memory
 integer, VCVT[U]SI2SS/SD and VCVT[T]SS/SD2[U]SI (CVT_ROWS); the packed
 conversions between dwords, binary32 and binary64 (signed and unsigned,
 rounding and truncating) and VCVTSS2SD/VCVTSD2SS (PCVT_ROWS); VRNDSCALE,
-VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).  F16 (after
+VGETEXP, VGETMANT and VSCALEF PS/PD/SS/SD (SPECIAL_ROWS).  PCVT_DQ,
+SPECIAL_DQ and FPCLASS (after all of the others): AVX512DQ's conversions
+between packed FP and quadword integers (PCVT_DQ_ROWS), VRANGE and
+VREDUCE PS/PD/SS/SD (SPECIAL_DQ_ROWS: the forms of late_row() plus a
+register form per immediate of DQ_IMMS and a {sae} form) and VFPCLASS
+PS/PD/SS/SD into an opmask (with and without a writemask; a register
+form per immediate of FPCLASS_IMMS).  F16 (after
 every other group's forms, see gen.py): VCVTPH2PS and VCVTPS2PH (F16_ROWS)
 at each width, register and memory forms (VCVTPS2PH's memory form is a
 store, masked per binary16 element), the masks in turn, one {sae} form,
@@ -110,6 +116,19 @@ PCVT_ROWS['vcvtps2pd'] = (4, 8, 'f2f', False, False, False, 'sae')
 PCVT_ROWS['vcvtpd2ps'] = (8, 4, 'f2f', False, False, False, 'er')
 PCVT_ROWS['vcvtss2sd'] = (4, 8, 'f2f', False, False, True, 'sae')
 PCVT_ROWS['vcvtsd2ss'] = (8, 4, 'f2f', False, False, True, 'er')
+# AVX512DQ's, with quadword integers (LATE2)
+PCVT_DQ_ROWS = {}
+for _u in ('', 'u'):
+    PCVT_DQ_ROWS[f'vcvt{_u}qq2pd'] = (8, 8, 'i2f', _u == 'u', False, False,
+                                      'er')
+    PCVT_DQ_ROWS[f'vcvt{_u}qq2ps'] = (8, 4, 'i2f', _u == 'u', False, False,
+                                      'er')
+    for _tr in ('', 't'):
+        for _t, _es in (('pd', 8), ('ps', 4)):
+            PCVT_DQ_ROWS[f'vcvt{_tr}{_t}2{_u}qq'] = (
+                _es, 8, 'f2i', _u == 'u', _tr == 't', False,
+                'sae' if _tr else 'er')
+ALL_PCVT_ROWS = {**PCVT_ROWS, **PCVT_DQ_ROWS}
 # VRNDSCALE, VGETMANT (imm8), VGETEXP (unary), VSCALEF: element size,
 # scalar,
 # operation, rounding forms ('er' or 'sae')
@@ -118,7 +137,8 @@ for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
     for _op, _r in (('rndscale', 'sae'), ('getexp', 'sae'), ('scalef', 'er'),
                     ('getmant', 'sae')):
         SPECIAL_ROWS[f'v{_op}{_t}'] = (_es, _t[0] == 's', _op, _r)
-MNEMONICS = (frozenset(ROWS) | frozenset(CVT_ROWS) | frozenset(PCVT_ROWS) |
+MNEMONICS = (frozenset(ROWS) | frozenset(CVT_ROWS) |
+             frozenset(ALL_PCVT_ROWS) |
              frozenset(SPECIAL_ROWS))
 
 
@@ -127,8 +147,8 @@ def add(name, asm, mask, out=None, **kw):
     (FORMS if out is None else out).append(Form(name, 'fp', asm, **kw))
 
 
-def feature(vl):
-    return 'F' + ('+VL' if vl < 64 else '')
+def feature(vl, feat0='F'):
+    return feat0 + ('+VL' if vl < 64 else '')
 
 
 def packed(mn, es, nsrc, k):
@@ -198,7 +218,8 @@ def scalar(mn, es, k, masks=MASKS):
     return k
 
 
-def add_rounding(mn, es, k, rc, sw, dw, mw=None, imm=''):
+def add_rounding(mn, es, k, rc, sw, dw, mw=None, imm='', out=None,
+                 feat0='F'):
     """Form number k: the register form with embedded rounding rc ('rn',
     ... or 'sae'), source, destination and (mw) first-source widths
     'x', 'y' or 'z', the mask MASKS[k % 3]."""
@@ -208,7 +229,7 @@ def add_rounding(mn, es, k, rc, sw, dw, mw=None, imm=''):
     rop = '{sae}' if rc == 'sae' else f'{{{rc}-sae}}'
     add(f'{mn}_{"" if rc == "sae" else "e"}{rc}{mask}',
         f'{mn} {imm}{rop}, %{sw}mm{s}{mid}, %{dw}mm{d}{mask_suffix(mask, k)}',
-        mask, feature=feature(64), esize=es)
+        mask, out, feature=feature(64, feat0), esize=es)
 
 
 def rounding(mn, es, nsrc, k, rcs, width):
@@ -376,21 +397,25 @@ for mn, (es, way, _, trunc) in CVT_ROWS.items():
 # destination is half as wide.  VCVTSS2SD/SD2SS: register and memory
 # forms with each mask and one rounding form.
 HALF = {'x': 'x', 'y': 'x', 'z': 'y'}
-for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
+
+
+def pcvt_forms(mn, row, k, out=None, feat0='F'):
+    """The forms of a row of PCVT_ROWS (or PCVT_DQ_ROWS); returns the next
+    form number."""
+    ses, des, way, _, _, scalar, rnd = row
     if scalar:
         for mask in MASKS:
             d, s, t2 = vregs(k)
             dst = f'%xmm{d}{mask_suffix(mask, k)}'
             add(f'{mn}_rr{mask}', f'{{evex}} {mn} %xmm{s}, %xmm{t2}, {dst}',
-                mask, esize=ses)
+                mask, out, esize=ses)
             add(f'{mn}_rm{mask}', f'{{evex}} {mn} {{M}}, %xmm{t2}, {dst}',
-                mask, disp=disp_for(k, ses), scale=scale_for(k), size=ses,
-                esize=ses, n=ses)
+                mask, out, disp=disp_for(k, ses), scale=scale_for(k),
+                size=ses, esize=ses, n=ses)
             k += 1
         add_rounding(mn, ses, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4],
-                     'x', 'x', 'x')
-        k += 1
-        continue
+                     'x', 'x', 'x', out=out, feat0=feat0)
+        return k + 1
     j = 0
     for w, vl in WIDTHS:
         sw = HALF[w] if des > ses else w
@@ -403,22 +428,27 @@ for mn, (ses, des, way, _, _, scalar, rnd) in PCVT_ROWS.items():
             dst = f'%{dw}mm{d}{mask_suffix(mask, k)}'
             if src == 'rr':
                 add(f'{mn}_{w}_rr{mask}', f'{{evex}} {mn} %{sw}mm{s}, {dst}',
-                    mask, feature=feature(vl), esize=ses)
+                    mask, out, feature=feature(vl, feat0), esize=ses)
             else:
                 size = ses if src == 'bc' else n * ses
                 sfx = w if des < ses and w != 'z' and src == 'rm' else ''
                 bc = f'{{1to{n}}}' if src == 'bc' else ''
                 add(f'{mn}_{w}_{src}{mask}',
-                    f'{{evex}} {mn}{sfx} {{M}}{bc}, {dst}', mask,
-                    feature=feature(vl), flags=BCST if bc else 0,
+                    f'{{evex}} {mn}{sfx} {{M}}{bc}, {dst}', mask, out,
+                    feature=feature(vl, feat0), flags=BCST if bc else 0,
                     disp=disp_for(k, size), scale=scale_for(k), size=size,
                     esize=ses, n=size)
             k += 1
     if rnd:
         add_rounding(mn, ses, k, 'sae' if rnd == 'sae' else ROUNDING[k % 4],
                      HALF['z'] if des > ses else 'z',
-                     HALF['z'] if des < ses else 'z')
+                     HALF['z'] if des < ses else 'z', out=out, feat0=feat0)
         k += 1
+    return k
+
+
+for mn, row in PCVT_ROWS.items():
+    k = pcvt_forms(mn, row, k)
 
 # VRNDSCALE, VGETEXP, VSCALEF: packed at each width with a register, a
 # memory and a {1toN} source, the masks in turn, one {sae}/{er} form at
@@ -537,7 +567,8 @@ FIXUP_IMMS = (0x00, 0xff, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80,
 FIXUP = []
 
 
-def late_row(mn, es, is_scalar, out, k, imm=lambda: '', mid=None):
+def late_row(mn, es, is_scalar, out, k, imm=lambda: '', mid=None,
+             feat0='F'):
     """The forms of a row added late (FIXUP, RCP14): packed at each width
     with a register, a memory and a {1toN} source, the masks in turn;
     scalar with a register and a memory source and each mask.  imm: the
@@ -551,7 +582,7 @@ def late_row(mn, es, is_scalar, out, k, imm=lambda: '', mid=None):
                 ims = imm()
                 d, s, t2 = vregs(k)
                 dst = f'%{w}mm{d}{mask_suffix(mask, k)}'
-                feat = 'F' if is_scalar else feature(vl)
+                feat = feat0 if is_scalar else feature(vl, feat0)
                 mtext = mid(w, t2) if mid else ''
                 if src == 'rr':
                     add(f'{mn}_{w}_rr{mask}',
@@ -590,3 +621,84 @@ for mn, (es, is_scalar) in RCP14_ROWS.items():
     # the scalar rows have a first source (bits 127:32 or 127:64)
     k = late_row(mn, es, is_scalar, RCP14, k,
                  mid=(lambda w, t: f', %xmm{t}') if is_scalar else None)
+
+# LATE2: AVX512DQ's conversions between packed FP and quadword integers
+PCVT_DQ = []
+for mn, row in PCVT_DQ_ROWS.items():
+    k = pcvt_forms(mn, row, k, PCVT_DQ, 'DQ')
+
+# DQ: AVX512DQ's VRANGE (imm8[1:0]: min, max, min or max magnitude;
+# imm8[3:2]: the sign) and VREDUCE (imm8 as VRNDSCALE's), packed and
+# scalar, with {sae}; VFPCLASS into an opmask (imm8: a class per bit)
+SPECIAL_DQ_ROWS = {}
+for _t, _es in (('ps', 4), ('pd', 8), ('ss', 4), ('sd', 8)):
+    for _op in ('range', 'reduce'):
+        SPECIAL_DQ_ROWS[f'v{_op}{_t}'] = (_es, _t[0] == 's', _op, 'sae')
+ALL_SPECIAL_ROWS = {**SPECIAL_ROWS, **SPECIAL_DQ_ROWS}
+FPCLASS_ROWS = {'vfpclassps': (4, False), 'vfpclasspd': (8, False),
+                'vfpclassss': (4, True), 'vfpclasssd': (8, True)}
+# every VRANGE control, some with the ignored bits set; VREDUCE: M from 0
+# to 15, each rounding, MXCSR.RC (imm8[2]) and no PE (imm8[3])
+DQ_IMMS = {'range': list(range(16)) + [0xf0, 0x5a, 0xa7],
+           'reduce': [0x00, 0x01, 0x02, 0x03, 0x04, 0x08, 0x10, 0x23, 0x31,
+                      0x4c, 0x52, 0x7b, 0x80, 0x96, 0xc1, 0xf0, 0xff, 0x35]}
+FPCLASS_IMMS = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff, 0x00,
+                0x81, 0x66, 0x18, 0x22, 0x5a, 0xa5]
+SPECIAL_DQ = []
+for mn, (es, is_scalar, op, _) in SPECIAL_DQ_ROWS.items():
+    _imms = itertools.cycle(DQ_IMMS[op])
+    two = op == 'range' or is_scalar
+    k = late_row(mn, es, is_scalar, SPECIAL_DQ, k,
+                 lambda: f'${next(_imms)}, ',
+                 (lambda w, t: f', %{w}mm{t}') if two else None, 'DQ')
+    w = 'x' if is_scalar else 'z'
+    for imm in DQ_IMMS[op]:
+        mask = MASKS[k % 3]
+        d, s, t2 = vregs(k)
+        if k % 5 == 4:
+            t2 = s          # the same source twice
+        mid = f', %{w}mm{t2}' if two else ''
+        add(f'{mn}_i{imm:02x}', f'{{evex}} {mn} ${imm}, %{w}mm{s}{mid}, '
+            f'%{w}mm{d}{mask_suffix(mask, k)}', mask, SPECIAL_DQ,
+            feature='DQ', esize=es)
+        k += 1
+    mask = MASKS[k % 3]
+    d, s, t2 = vregs(k)
+    mid = f', %{w}mm{t2}' if two else ''
+    add(f'{mn}_sae{mask}', f'{mn} ${DQ_IMMS[op][k % 7]}, {{sae}}, '
+        f'%{w}mm{s}{mid}, %{w}mm{d}{mask_suffix(mask, k)}', mask,
+        SPECIAL_DQ, feature='DQ', esize=es)
+    k += 1
+FPCLASS = []
+for mn, (es, is_scalar) in FPCLASS_ROWS.items():
+    _imms = itertools.cycle(FPCLASS_IMMS)
+    for w, vl in ([('x', 16)] if is_scalar else WIDTHS):
+        feat = 'DQ' if is_scalar else feature(vl, 'DQ')
+        for mask in ('', 'm'):
+            _, s, _ = vregs(k)
+            dst = f'%k{kdest(k, mask)}{mask_suffix(mask, k)}'
+            add(f'{mn}_{w}_rr{mask}', f'{mn} ${next(_imms)}, %{w}mm{s}, {dst}',
+                mask, FPCLASS, feature=feat, esize=es)
+            n = es if is_scalar else vl
+            sfx = '' if is_scalar else w
+            add(f'{mn}_{w}_rm{mask}',
+                f'{mn}{sfx} ${next(_imms)}, {{M}}, {dst}', mask, FPCLASS,
+                feature=feat, disp=disp_for(k, n), scale=scale_for(k),
+                size=n, esize=es, n=n)
+            if not is_scalar:
+                add(f'{mn}_{w}_bc{mask}',
+                    f'{mn} ${next(_imms)}, {{M}}{{1to{vl // es}}}, {dst}',
+                    mask, FPCLASS, feature=feat, flags=BCST,
+                    disp=disp_for(k + 1, es), scale=scale_for(k + 1),
+                    size=es, esize=es, n=es)
+            k += 1
+    # every imm8 bit alone, all, none, at the widest register form
+    w = 'x' if is_scalar else 'z'
+    for imm in FPCLASS_IMMS:
+        mask = ('', 'm')[imm % 2]
+        _, s, _ = vregs(k)
+        add(f'{mn}_i{imm:02x}',
+            f'{mn} ${imm}, %{w}mm{s}, %k{kdest(k, mask)}'
+            f'{mask_suffix(mask, k)}', mask, FPCLASS,
+            feature='DQ', esize=es)
+        k += 1

@@ -22,6 +22,9 @@ LATE2: the rest of AVX512BW's element-wise arithmetic, VPAVGB/W (the
 rounded unsigned average), VPMULHW/HUW (the high half of the signed or
 unsigned product) and VPMULHRSW (the product scaled and rounded): tuple
 FVM, no broadcast, fault suppression (E4).
+DQ: AVX512DQ's VPMULLQ and VANDPS/PD, VANDNPS/PD, VORPS/PD, VXORPS/PD (the
+logic in the floating-point domain), with {1toN}.
+CD: AVX512CD's VPLZCNTD/Q (the leading zero bits), with {1toN}.
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, WIDTHS, disp_for,
                           mask_suffix, scale_for, vregs)
@@ -98,3 +101,19 @@ LATE2 = []
 for mn, es, nsrc in BW_ROWS2:
     k = add_row(mn, es, nsrc, LATE2, k, 'BW', bcst=False)
 MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in BW_ROWS2)
+
+# AVX512DQ: VPMULLQ and the logic of the FP domain (VANDPS/PD, VANDNPS/PD,
+# VORPS/PD, VXORPS/PD), with {1toN}
+DQ_ROWS = [('vpmullq', 8, 2)] + [(f'v{op}p{t}', es, 2)
+                                 for op in ('and', 'andn', 'or', 'xor')
+                                 for t, es in (('s', 4), ('d', 8))]
+DQ = []
+for mn, es, nsrc in DQ_ROWS:
+    k = add_row(mn, es, nsrc, DQ, k, 'DQ')
+MNEMONICS = MNEMONICS | frozenset(mn for mn, _, _ in DQ_ROWS)
+
+# CD: AVX512CD's VPLZCNTD/Q, with {1toN}
+CD = []
+for mn, es in (('vplzcntd', 4), ('vplzcntq', 8)):
+    k = add_row(mn, es, 1, CD, k, 'CD')
+MNEMONICS = MNEMONICS | frozenset(('vplzcntd', 'vplzcntq'))

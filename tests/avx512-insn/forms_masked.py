@@ -10,6 +10,8 @@ scratch buffer or entirely inside a PROT_NONE guard page: a masked-off
 element must not fault (memory fault suppression), an active one must.
 LATE: AVX512BW's VPBROADCASTB/W; LATE2: VPBLENDMB/W (register and memory
 sources, tuple FVM, no broadcast).
+DQ: AVX512DQ's VBROADCASTF32X2/I32X2 (xmm or m64), F64X2/I64X2 (m128) and
+F32X8/I32X8 (m256).
 """
 from forms_common import (Form, BCST, FAULTY, MASKED, MISALIGN, STORE,
                           WIDTHS, disp_for, mask_suffix, scale_for, vregs)
@@ -140,3 +142,30 @@ for mn, es in (('vpblendmb', 1), ('vpblendmw', 2)):
                 feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
                 size=vl, esize=es, n=vl)
             k += 1
+
+# DQ: AVX512DQ's broadcasts of two dwords (VBROADCASTF32X2 from 256 bits,
+# VBROADCASTI32X2 at every width; an xmm register or m64, tuple T2), of
+# 16 bytes of quadwords (F64X2/I64X2, 256 and 512 bits) and of 32 bytes
+# of dwords (F32X8/I32X8, 512 bits), from memory
+DQ = []
+for w, vl in WIDTHS:
+    for mask in MASKS:
+        d, s, _ = vregs(k)
+        ms = mask_suffix(mask, k)
+        feat = vl_feature('DQ', vl)
+        for mn, es, size in (('vbroadcastf32x2', 4, 8),
+                             ('vbroadcasti32x2', 4, 8),
+                             ('vbroadcastf64x2', 8, 16),
+                             ('vbroadcasti64x2', 8, 16),
+                             ('vbroadcastf32x8', 4, 32),
+                             ('vbroadcasti32x8', 4, 32)):
+            if vl <= size or (mn == 'vbroadcastf32x2' and vl == 16):
+                if mn != 'vbroadcasti32x2':
+                    continue
+            if size == 8:
+                add(f'{mn}_{w}_x{mask}', f'{mn} %xmm{s}, %{w}mm{d}{ms}',
+                    mask, DQ, feature=feat)
+            add(f'{mn}_{w}_m{mask}', f'{mn} {{M}}, %{w}mm{d}{ms}', mask, DQ,
+                feature=feat, disp=disp_for(k + size, size),
+                scale=scale_for(k + 1), size=size, esize=es, n=size)
+        k += 1

@@ -189,3 +189,40 @@ for mn in BW_ROWS:
                 mask, LATE2, feature=feat, disp=disp_for(k, vl),
                 scale=scale_for(k), size=vl, esize=2, n=vl)
             k += 1
+
+# DQ: AVX512DQ's VINSERT/VEXTRACT F64X2/I64X2 (256 and 512 bits; tuple
+# T2, N = 16) and F32X8/I32X8 (512 bits; T8, N = 32)
+DQ = []
+for sfx, es, bs, widths in (('i64x2', 8, 16, WIDE), ('f64x2', 8, 16, WIDE),
+                            ('i32x8', 4, 32, Z), ('f32x8', 4, 32, Z)):
+    for w, vl in WIDTHS:
+        if vl not in widths:
+            continue
+        b = 'x' if bs == 16 else 'y'
+        feat = 'DQ' + ('+VL' if vl < 64 else '')
+        for mask in MASKS:
+            d, s, t = vregs(k)
+            imm = [BLOCK_IMMS[(k + 2 * i) % len(BLOCK_IMMS)]
+                   for i in range(4)]
+            ms = mask_suffix(mask, k)
+            add(f'vinsert{sfx}_{w}_rr{mask}',
+                f'{{evex}} vinsert{sfx} ${imm[0]}, %{b}mm{s}, %{w}mm{t}, '
+                f'%{w}mm{d}{ms}', mask, DQ, feature=feat)
+            add(f'vinsert{sfx}_{w}_rm{mask}',
+                f'{{evex}} vinsert{sfx} ${imm[1]}, {{M}}, %{w}mm{t}, '
+                f'%{w}mm{d}{ms}', mask, DQ, feature=feat,
+                disp=disp_for(k, bs), scale=scale_for(k), size=bs, esize=es,
+                n=bs)
+            add(f'vextract{sfx}_{w}_rr{mask}',
+                f'{{evex}} vextract{sfx} ${imm[2]}, %{w}mm{s}, '
+                f'%{b}mm{d}{ms}', mask, DQ, feature=feat)
+            if mask != 'z':
+                add(f'vextract{sfx}_{w}_st{mask}',
+                    f'{{evex}} vextract{sfx} ${imm[3]}, %{w}mm{s}, '
+                    f'{{M}}{ms}', mask, DQ, feature=feat, flags=STORE,
+                    disp=disp_for(k + 3, bs), scale=scale_for(k + 2),
+                    size=bs, esize=es, n=bs)
+            k += 1
+MNEMONICS = MNEMONICS | frozenset(f'v{op}{sfx}' for op in ('insert', 'extract')
+                                  for sfx in ('i64x2', 'f64x2', 'i32x8',
+                                              'f32x8'))

@@ -25,7 +25,7 @@ VPSHUFHW/LW imm (the high or low four words of each lane), VPALIGNR imm
 imm (each lane shifted by whole bytes; no writemask), VDBPSADBW imm
 (SAD of SRC1 against dwords of SRC2 shuffled by imm8) and VPMOVZXBW/SXBW
 (HVM, fault suppression).  All are E4NF (no fault suppression) but the
-VPMOVZX/SX rows.
+VPMOVZX/SX rows.  CD: AVX512CD's VPCONFLICTD/Q, with {1toN} (E4NF).
 
 Each at 128/256/512 bits with a register and a memory source and, where
 the instruction has one, a {1toN} broadcast, without a mask, merging
@@ -228,3 +228,17 @@ for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _cls) in \
         enumerate(BW_ROWS, len(ROWS) + len(LATE_ROWS)):
     _k = add_row(LATE2, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst,
                  'BW', ('',) if _cls == 'nm' else MASKS)
+
+# CD: AVX512CD's VPCONFLICTD/Q (bit j of element i: element j, j < i,
+# equals element i), with {1toN}; no fault suppression
+CD_ROWS = [('vpconflictd', 'conflict', 4, 1, 'xyz', True, 'nf'),
+           ('vpconflictq', 'conflict', 8, 1, 'xyz', True, 'nf')]
+ALL_ROWS += CD_ROWS
+KIND.update({mn: kind for mn, kind, *_ in CD_ROWS})
+NOFS = NOFS | frozenset(mn for mn, *_ in CD_ROWS)
+UNARY = UNARY + ('conflict',)
+MNEMONICS = frozenset(KIND)
+CD = []
+for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _cls) in \
+        enumerate(CD_ROWS, len(ROWS) + len(LATE_ROWS) + len(BW_ROWS)):
+    _k = add_row(CD, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst, 'CD')

@@ -225,7 +225,10 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_fp.FIXUP + forms_fp.RCP14 + forms_int.LATE +
          forms_cmp.LATE + forms_shift.LATE + forms_masked.LATE +
          forms_int.LATE2 + forms_shuf.LATE2 + forms_trunc.LATE2 +
-         forms_perm.LATE2 + forms_masked.LATE2}
+         forms_perm.LATE2 + forms_masked.LATE2 + forms_int.DQ +
+         forms_masked.DQ + forms_perm.DQ + forms_fp.PCVT_DQ +
+         forms_fp.SPECIAL_DQ + forms_fp.FPCLASS + forms_int.CD +
+         forms_shuf.CD + forms_cmp.CD}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
@@ -682,11 +685,18 @@ INT_OPS = {
     'vpmulhu': lambda a, b, n: a * b >> n,
     # temp := ((SRC1 * SRC2) >> 14) + 1; DEST := temp[16:1]
     'vpmulhrs': lambda a, b, n: ((sx(a, n) * sx(b, n) >> 14) + 1) >> 1,
+    # AVX512CD: the number of leading zero bits of SRC (one source, b)
+    'vplzcnt': lambda a, b, n: n - b.bit_length(),
 }
 ESIZE_LETTER = {'b': 1, 'w': 2, 'd': 4, 'q': 8}
+# AVX512DQ's logic in the floating-point domain: the integer operation
+# of the same name on dwords (PS) or quadwords (PD)
+FP_LOGIC = {f'v{op}p{t}': (4 if t == 's' else 8, f'vp{op}')
+            for op in ('and', 'andn', 'or', 'xor') for t in 'sd'}
 INT_ROWS = {mn: (ESIZE_LETTER[mn[-1]], INT_OPS[mn[:-1]])
             for mn in forms_int.MNEMONICS
-            if mn not in ('vpmuldq', 'vpmuludq')}
+            if mn not in ('vpmuldq', 'vpmuludq') and mn not in FP_LOGIC}
+INT_ROWS.update({mn: (es, INT_OPS[op]) for mn, (es, op) in FP_LOGIC.items()})
 # SIGN_EXTEND(SRC1[31:0]) * SIGN_EXTEND(SRC2[31:0]) per qword; unsigned
 INT_ROWS['vpmuldq'] = (8, lambda a, b, n: sx(low32(a), 32) *
                        sx(low32(b), 32))
@@ -733,7 +743,8 @@ CMP_OPS = {
     'vptestnm': lambda a, b, n, imm: a & b == 0,
 }
 CMP_ROWS = {mn: (ESIZE_LETTER[mn[-1]], CMP_OPS[mn[:-1]])
-            for mn in forms_cmp.MNEMONICS if not mn.startswith('vpmov')}
+            for mn in forms_cmp.MNEMONICS
+            if not mn.startswith(('vpmov', 'vpbroadcastm'))}
 
 
 def sem_movm(c):
@@ -754,6 +765,16 @@ def sem_movm(c):
     v = c.z(src.n)
     c.out.k[dst.n] = sum((elem(v, es, j) >> (8 * es - 1)) << j
                          for j in range(src.size // es))
+
+
+def sem_bcstm(c):
+    """VPBROADCASTMB2Q / VPBROADCASTMW2D: every quadword (dword) of DEST
+    := ZeroExtend(SRC[7:0]) (SRC[15:0]), SRC an opmask; no writemask."""
+    dst, src = c.i.ops
+    es, bits = (8, 8) if c.i.mn.endswith('q') else (4, 16)
+    v = c.st.k[src.n] & ((1 << bits) - 1)
+    n = dst.size // es
+    c.vwrite(dst, es, [v] * n, [True] * n)
 
 
 def sem_cmp(c, es, op):
@@ -1077,6 +1098,20 @@ def sem_dbpsadbw(c, _mutant=None):
     return shuf_write(c, 2, tmp)
 
 
+def sem_conflict(c, es, _mutant=None):
+    """VPCONFLICTD/Q: DEST element j := the bits i < j for which SRC
+    element i equals SRC element j, where j is active; SRC is read whole
+    (E4NF), {1toN} repeats one element."""
+    dst, src = c.i.ops
+    vl = dst.size
+    v = c.whole(src, es, vl)
+    e = [elem(v, es, j) for j in range(vl // es)]
+    upto = (lambda j: len(e)) if _mutant == 'all' else (lambda j: j)
+    tmp = sum(sum(1 << i for i in range(upto(j)) if i != j and e[i] == e[j])
+              << (8 * es * j) for j in range(len(e)))
+    return shuf_write(c, es, tmp)
+
+
 def sem_shuf(c):
     mn = c.i.mn
     kind = forms_shuf.KIND[mn]
@@ -1088,6 +1123,8 @@ def sem_shuf(c):
         return sem_pmov(c, *forms_shuf.pmov_sizes(mn), mn[5] == 's')
     if kind == 'pack':
         return sem_pack(c, SHUF_ES[mn])
+    if kind == 'conflict':
+        return sem_conflict(c, SHUF_ES[mn])
     bw = {'madd': sem_madd, 'psadbw': sem_psadbw, 'pshufb': sem_pshufb,
           'pshufhw': sem_pshufhw, 'palignr': sem_palignr,
           'bytesh': sem_bytesh, 'dbpsadbw': sem_dbpsadbw}
@@ -1179,6 +1216,12 @@ def sem_shift(c, es, op, var):
 # Group perm: the element size of each mnemonic and its family (the
 # operation below that implements it).  Every row only moves elements:
 # RFLAGS and MXCSR are unchanged, there is no arithmetic.
+def block_size(mn):
+    """The bytes of the block of VINSERT*/VEXTRACT*: 32X4 and 64X2 move
+    16, 64X4 and 32X8 32."""
+    return 16 if mn.endswith(('32x4', '64x2')) else 32
+
+
 def _perm_rows():
     rows = {}
     for mn in forms_perm.MNEMONICS:
@@ -1315,7 +1358,7 @@ def insert_elems(c, es, imm):
     of two blocks, imm8[1:0] of four) replaced by SRC2 (a register's low
     bits or memory, read whole whatever the mask), as elements."""
     dst, src1, src2 = c.i.ops[:3]
-    bs = 16 if '32x4' in c.i.mn else 32
+    bs = block_size(c.i.mn)
     if src2.kind == 'v':
         blk = c.z(src2.n) & ((1 << (8 * bs)) - 1)
     else:
@@ -1337,7 +1380,7 @@ def sem_extract(c, es):
     element, bits from the block's size up zeroed) or to memory (the
     active elements stored)."""
     dst, src, imm = c.i.ops
-    bs = 16 if '32x4' in c.i.mn else 32
+    bs = block_size(c.i.mn)
     pos = imm.n & (src.size // bs - 1)
     blk = c.z(src.n) >> (8 * bs * pos)
     n = bs // es
@@ -2051,13 +2094,14 @@ def sem_cvt(c, row=None):
 
 
 def pcvt_row(mn):
-    """The row of forms_fp.PCVT_ROWS of a mnemonic (a narrowing one's
+    """The row of forms_fp.ALL_PCVT_ROWS of a mnemonic (a narrowing one's
     memory form may carry the x or y of its width) and that width in
     bytes (None without one), or (None, None)."""
-    if mn in forms_fp.PCVT_ROWS:
-        return forms_fp.PCVT_ROWS[mn], None
-    if mn[-1:] in ('x', 'y') and mn[:-1] in forms_fp.PCVT_ROWS:
-        return forms_fp.PCVT_ROWS[mn[:-1]], 16 if mn[-1] == 'x' else 32
+    rows = forms_fp.ALL_PCVT_ROWS
+    if mn in rows:
+        return rows[mn], None
+    if mn[-1:] in ('x', 'y') and mn[:-1] in rows:
+        return rows[mn[:-1]], 16 if mn[-1] == 'x' else 32
     return None, None
 
 
@@ -2294,9 +2338,80 @@ def sem_rcp14(c, _mutant=None):
     c.vwrite(dst, es, res, act)
 
 
+def fp_range(f, raws, imm, daz):
+    """VRANGE (raws: SRC1, SRC2): an SNaN (SRC1's first) quieted, IE, no
+    sign control; a QNaN gives way to the other source (SRC1 if both are
+    QNaNs); else imm8[1:0]: 0 the smaller, 1 the greater, 2 the one of
+    smaller magnitude, 3 of greater magnitude, opposite signs of equal
+    magnitude picking the negative one for 0 and 2, the positive one for 1
+    and 3 (SDM tables 'Signed Zero and NaN Handling'); DAZ makes a
+    denormal the zero of its sign.  Then imm8[3:2]: the sign of SRC1, of
+    the pick, 0 or 1."""
+    vals = [fp_decode(f, r, daz) for r in raws]
+    for r, v in zip(raws, vals):
+        if v[0] == SNAN:
+            return r | f.quiet, MX_IE
+    a, b = [(f.sign if v[1] else 0) if v[0] == ZERO else r
+            for r, v in zip(raws, vals)]
+    (ca, sa, ma, ea), (cb, sb, mb, eb) = vals
+    is_max, is_abs = imm & 1, imm & 2
+    if cb == QNAN:
+        r = a
+    elif ca == QNAN:
+        r = b
+    else:
+        def val(cls, sgn, m, e):
+            x = math.inf if cls == INF else Fraction(m) * Fraction(2) ** e
+            return -x if sgn and not is_abs else x
+        x, y = val(ca, sa, ma, ea), val(cb, sb, mb, eb)
+        if x == y and sa != sb:
+            r = a if bool(sa) != bool(is_max) else b
+        elif is_max:
+            r = a if x > y else b
+        else:
+            r = a if x < y else b
+    ctl = imm >> 2 & 3
+    if ctl == 0:
+        r = r & ~f.sign | raws[0] & f.sign
+    elif ctl == 2:
+        r &= ~f.sign
+    elif ctl == 3:
+        r |= f.sign
+    return r, 0
+
+
+def fp_reduce(f, raw, imm, rc, daz):
+    """VREDUCE: SRC - 2^-M * ROUND(2^M * SRC), M = imm8[7:4], both the
+    rounding and the subtraction as imm8[1:0] or (imm8[2]) MXCSR.RC say,
+    PE from either unless imm8[3] (SDM: 'subtraction under the same RC,
+    SPE controls'); the difference is never tiny and inexact, so FTZ does
+    not apply; a zero difference is +0, -0 when rounding down; an
+    infinity gives +0, a NaN itself quieted (IE if it signals)."""
+    cls, s, m, e = fp_decode(f, raw, daz)
+    if cls in (QNAN, SNAN):
+        return raw | f.quiet, MX_IE if cls == SNAN else 0
+    if cls == INF:
+        return 0, 0
+    mode = rc if imm & 4 else imm & 3
+    zero = f.sign if mode == RD else 0
+    sc = imm >> 4
+    if cls == ZERO or e + sc >= 0:
+        return zero, 0
+    q, inexact = _rint(m, -(e + sc), False, mode, s)
+    pe = MX_PE if inexact and not imm & 8 else 0
+    d = m - (q << -(e + sc))
+    if d == 0:
+        return zero, pe
+    return fp_round(f, s ^ (d < 0), abs(d), e, False, mode, False)[0], pe
+
+
 def fp_special(f, op, raws, imm, rc, daz, ftz):
-    """One element of VRNDSCALE (raws: SRC), VGETEXP (SRC) or VSCALEF
-    (SRC1, SRC2): (bits, flags)."""
+    """One element of VRNDSCALE (raws: SRC), VGETEXP (SRC), VSCALEF
+    (SRC1, SRC2), VRANGE (SRC1, SRC2) or VREDUCE (SRC): (bits, flags)."""
+    if op == 'range':
+        return fp_range(f, raws, imm, daz)
+    if op == 'reduce':
+        return fp_reduce(f, raws[0], imm, rc, daz)
     vals = [fp_decode(f, r, daz) for r in raws]
     de = MX_DE if not daz and any(fp_denormal(f, r) for r in raws) else 0
     nan = _fp_nan(f, raws, vals)
@@ -2364,7 +2479,7 @@ def sem_special(c):
     """VRNDSCALE, VGETEXP and VSCALEF, per active element (only those set
     flags); the scalar rows compute element 0 and take bits 127:32
     (127:64) from SRC1.  {sae} suppresses every flag, {er} rounds."""
-    es, scalar, op, _ = forms_fp.SPECIAL_ROWS[c.i.mn]
+    es, scalar, op, _ = forms_fp.ALL_SPECIAL_ROWS[c.i.mn]
     f = BIN32 if es == 4 else BIN64
     rc, sae, daz, ftz = fp_env(c)
     imm = next((o.n for o in c.i.ops if o.kind == 'i'), 0)
@@ -2372,7 +2487,7 @@ def sem_special(c):
     dst, srcs = ops[0], ops[1:]
     n = 1 if scalar else dst.size // es
     act = c.active(n)
-    if op != 'scalef':
+    if op not in ('scalef', 'range'):
         srcs = srcs[-1:]
     cols = [c.velems(o, es, n, act) for o in srcs]
     res, flags = [], 0
@@ -2392,11 +2507,54 @@ def sem_special(c):
         c.vwrite(dst, es, res, act)
 
 
+def fpclass_row(mn):
+    """(element size, scalar, width of the memory operand or None) of a
+    VFPCLASS mnemonic (the memory forms carry x, y or z), or None."""
+    if mn in forms_fp.FPCLASS_ROWS:
+        return forms_fp.FPCLASS_ROWS[mn] + (None,)
+    if mn[-1:] in ('x', 'y', 'z') and mn[:-1] in forms_fp.FPCLASS_ROWS:
+        return forms_fp.FPCLASS_ROWS[mn[:-1]] + ({'x': 16, 'y': 32,
+                                                  'z': 64}[mn[-1]],)
+    return None
+
+
+def fp_class_bits(f, raw, daz):
+    """The VFPCLASS imm8 bits of a number's class: 01H QNaN, 02H +0, 04H
+    -0, 08H +inf, 10H -inf, 20H denormal, 40H negative finite, 80H SNaN
+    (CheckFPClass in the SDM; MXCSR.DAZ makes a denormal the zero of its
+    sign)."""
+    cls, s, _, _ = fp_decode(f, raw, daz)
+    if cls == FIN:
+        return (0 if raw & f.expo else 0x20) | (0x40 if s else 0)
+    return {QNAN: 0x01, SNAN: 0x80, ZERO: 0x04 if s else 0x02,
+            INF: 0x10 if s else 0x08}[cls]
+
+
+def sem_fpclass(c):
+    """VFPCLASSPS/PD/SS/SD: bit j of DEST (an opmask) := imm8 selects a
+    class of SRC element j, where element j is active; the others and the
+    bits from KL up are 0; memory elements masked off are not read."""
+    es, scalar, width = fpclass_row(c.i.mn)
+    dst, src, imm = [o for o in c.i.ops if o.kind in 'kvmi']
+    if src.kind == 'v':
+        n = 1 if scalar else src.size // es
+    else:
+        n = 1 if scalar else src.bcst or width // es
+    act = c.active(n)
+    vals = c.velems(src, es, n, act)
+    daz = bool(c.st.mxcsr & MX_DAZ)
+    f = FP_FORMATS[es]
+    c.out.k[dst.n] = sum(1 << j for j in range(n) if act[j] and
+                         fp_class_bits(f, vals[j], daz) & imm.n)
+
+
 def semantics(c):
     mn = c.i.mn
     if mn in SEM_PATCH:
         return SEM_PATCH[mn](c)
-    if mn in forms_fp.SPECIAL_ROWS:
+    if fpclass_row(mn):
+        return sem_fpclass(c)
+    if mn in forms_fp.ALL_SPECIAL_ROWS:
         return sem_special(c)
     if mn in forms_fp.F16_ROWS:
         return sem_f16(c)
@@ -2416,6 +2574,8 @@ def semantics(c):
         return sem_cmp(c, *CMP_ROWS[mn])
     if mn.startswith('vpmov') and mn in forms_cmp.MNEMONICS:
         return sem_movm(c)
+    if mn.startswith('vpbroadcastm'):
+        return sem_bcstm(c)
     if mn in forms_shuf.KIND:
         return sem_shuf(c)
     if mn in SHIFT_ROWS:
@@ -2440,8 +2600,7 @@ def semantics(c):
         return sem_blend(c, 8)
     if mn in ('vpaddd', 'vpaddq'):
         return sem_padd(c, 4 if mn == 'vpaddd' else 8)
-    m = re.match(r'v(?:p?broadcast(ss|sd|b|w|d|q)|'
-                 r'broadcast[fi](32|64)x(\d))$', mn)
+    m = BROADCAST_RE.match(mn)
     if m:
         if m.group(1):
             es = {'b': 1, 'w': 2, 'ss': 4, 'd': 4}.get(m.group(1), 8)
@@ -3000,8 +3159,9 @@ def fp_format(mn):
     if mn in FP_ROWS:
         return FP_ROWS[mn][0]
     row = cvt_row(mn)[0] or pcvt_row(mn)[0] or \
-        forms_fp.SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS.get(mn) or \
-        forms_fp.FIXUP_ROWS.get(mn) or forms_fp.RCP14_ROWS[mn]
+        forms_fp.ALL_SPECIAL_ROWS.get(mn) or forms_fp.F16_ROWS.get(mn) or \
+        forms_fp.FIXUP_ROWS.get(mn) or forms_fp.RCP14_ROWS.get(mn) or \
+        fpclass_row(mn)
     return FP_FORMATS[row[0]]
 
 
@@ -3245,7 +3405,7 @@ def int_reference(insn, st):
     mn, ops = insn.mn, insn.ops
     dst, src = ops[0], ops[-1]
     vl = dst.size
-    es = 8 if mn in ('vpmuldq', 'vpmuludq') else ESIZE_LETTER[mn[-1]]
+    es = INT_ROWS[mn][0]
     n = vl // es
     kv = ONES64 if insn.mask is None else st.k[insn.mask]
     on = [kv >> j & 1 for j in range(n)]
@@ -3258,7 +3418,7 @@ def int_reference(insn, st):
     sfmt, ufmt = f'<{n}{code}', f'<{n}{code.upper()}'
     s1, s2 = struct.unpack(sfmt, raw1), struct.unpack(sfmt, raw2)
     u1, u2 = struct.unpack(ufmt, raw1), struct.unpack(ufmt, raw2)
-    base = mn[:-1]
+    base = FP_LOGIC[mn][1] if mn in FP_LOGIC else mn[:-1]
     if mn in ('vpmuldq', 'vpmuludq'):
         f = '<{}{}'.format(2 * n, 'i' if mn == 'vpmuldq' else 'I')
         d1, d2 = struct.unpack(f, raw1), struct.unpack(f, raw2)
@@ -3292,6 +3452,10 @@ def int_reference(insn, st):
         out = struct.pack(ufmt, *[sorted((0, x + y if base == 'vpaddus'
                                           else x - y, hi))[1]
                                   for x, y in zip(u1, u2)])
+    elif base == 'vplzcnt':
+        # the position of the first 1 in the element written MSB first
+        out = struct.pack(ufmt, *[(f'{y:0{8 * es}b}' + '1').index('1')
+                                  for y in u2])
     elif base == 'vpavg':
         # the mean rounded half up: ceil((x + y) / 2)
         out = struct.pack(ufmt, *[-(-(x + y) // 2) for x, y in zip(u1, u2)])
@@ -3309,9 +3473,10 @@ def int_reference(insn, st):
                                  int.from_bytes(out, 'little'))
 
 
-COMMUTATIVE = re.compile(r'vp(and|or|xor|mins|minu|maxs|maxu|mull|muldq|'
+COMMUTATIVE = re.compile(r'v(?:p|(?=(?:and|or|xor)p))'
+                         r'(and|or|xor|mins|minu|maxs|maxu|mull|muldq|'
                          r'muludq|add|adds|addus|avg|mulh|mulhu|mulhrs)'
-                         r'[bwdq]?$')
+                         r'(?:[bwdq]|p[sd])?$')
 
 
 def int_invariants(name, insn, st, out):
@@ -3710,12 +3875,21 @@ def _ref_dbpsadbw(mn, a, b, imm):
     return struct.pack(f'<{len(out)}H', *out)
 
 
+def _ref_conflict(mn, a, b, imm):
+    es = 4 if mn.endswith('d') else 8
+    el = struct.unpack(f'<{len(b) // es}{UFMT[es]}', b)
+    return struct.pack(f'<{len(el)}{UFMT[es]}', *[
+        int(''.join('1' if x == y else '0' for x in reversed(el[:j])) or '0',
+            2) for j, y in enumerate(el)])
+
+
 # the second formulations of AVX512BW's rows in group shuf: (mnemonic,
 # SRC1 bytes, the r/m operand's bytes, imm8) -> the result's bytes
 BW_REFERENCE = {'madd': _ref_madd, 'psadbw': _ref_psadbw,
                 'pack': _ref_pack, 'pshufb': _ref_pshufb,
                 'pshufhw': _ref_pshufhw, 'palignr': _ref_palignr,
-                'bytesh': _ref_bytesh, 'dbpsadbw': _ref_dbpsadbw}
+                'bytesh': _ref_bytesh, 'dbpsadbw': _ref_dbpsadbw,
+                'conflict': _ref_conflict}
 
 
 def swap_ternlog_imm(imm):
@@ -4029,7 +4203,7 @@ def perm_reference(insn, st):
         return [vals[i:i + per] for i in range(0, len(vals), per)]
 
     if fam == 'extract':
-        bs = 16 if '32x4' in mn else 32
+        bs = block_size(mn)
         src = raw(ops[1], ops[1].size)
         pos = imm % (ops[1].size // bs)
         block = src[bs * pos:bs * (pos + 1)]
@@ -4064,7 +4238,7 @@ def perm_reference(insn, st):
         res = [next(it) if o else 0 for o in on]
         return None, bytes_reference(insn, st, es, pack(res))
     if fam == 'insert':
-        bs = 16 if '32x4' in mn else 32
+        bs = block_size(mn)
         block = raw(ops[2], bs)
         if block is None:
             return 'PF', None
@@ -5112,8 +5286,54 @@ def pcvt_invariants(name, insn, st, out):
     return bad
 
 
+def ref_range_reduce(f, op, raws, imm, rc, daz):
+    """fp_range and fp_reduce again, from Fractions and min/max."""
+    vals = [ref_value(f, r, daz) for r in raws]
+    width = 8 * f.es
+    sign = 2 ** (width - 1)
+    quiet = 2 ** (f.mbits - 1)
+    if op == 'reduce':
+        a = vals[0]
+        if a[0] == 'nan':
+            return raws[0] | quiet, 0 if a[1] else MX_IE
+        if a[0] == 'inf':
+            return 0, 0
+        mode = rc if imm & 4 else imm & 3
+        sc = Fraction(2) ** (imm >> 4)
+        x = ref_signed(a)
+        t = {RN: round, RD: math.floor, RU: math.ceil,
+             RZ: math.trunc}[mode](x * sc) / sc
+        if x == t:
+            return (sign if mode == RD else 0), 0
+        # x is not a multiple of 2^-M: inexact already
+        return ref_round(f, x - t < 0, RefExact(abs(x - t)), mode,
+                         False)[0], 0 if imm & 8 else MX_PE
+    for r, v in zip(raws, vals):
+        if v[0] == 'nan' and not v[1]:
+            return r | quiet, MX_IE
+    picked = [(sign if v[1] else 0) if v[0] == 'num' and v[2] == 0 else r
+              for r, v in zip(raws, vals)]
+    if vals[1][0] == 'nan':
+        r = picked[0]
+    elif vals[0][0] == 'nan':
+        r = picked[1]
+    else:
+        def key(i):
+            v = vals[i]
+            mag = math.inf if v[0] == 'inf' else v[2]
+            x = mag if imm & 2 or not v[1] else -mag
+            # ties of opposite signs: the negative one is the smaller
+            return (x, 0 if v[1] else 1)
+        r = picked[(max if imm & 1 else min)((0, 1), key=key)]
+    r = {0: r % sign | raws[0] // sign * sign, 1: r, 2: r % sign,
+         3: r % sign + sign}[imm >> 2 & 3]
+    return r, 0
+
+
 def ref_special(f, op, raws, imm, rc, daz, ftz):
     """fp_special again, from Fractions."""
+    if op in ('range', 'reduce'):
+        return ref_range_reduce(f, op, raws, imm, rc, daz)
     vals = [ref_value(f, r, daz) for r in raws]
     nan = ref_nan(f, vals)
     if nan:
@@ -5177,12 +5397,13 @@ def special_invariants(name, insn, st, out):
     bad = []
     if out.exc is not None:
         return bad
-    es, scalar, op, _ = forms_fp.SPECIAL_ROWS[insn.mn]
+    es, scalar, op, _ = forms_fp.ALL_SPECIAL_ROWS[insn.mn]
     f = BIN32 if es == 4 else BIN64
     ops = [o for o in insn.ops if o.kind in 'vm']
     if any(o.kind == 'm' for o in ops):
         return bad
-    dst, srcs = ops[0], ops[1:] if op == 'scalef' else ops[-1:]
+    dst = ops[0]
+    srcs = ops[1:] if op in ('scalef', 'range') else ops[-1:]
     rnd = [o.n for o in insn.ops if o.kind == 'r']
     imm = next((o.n for o in insn.ops if o.kind == 'i'), 0)
     mx = st.mxcsr
@@ -5820,6 +6041,107 @@ def known_answers_bw(kat, stz, ks, full):
     kat('vpermt2w %xmm1, %xmm2, %xmm3',
         stz({2: w(8, 1, 0x0f), 3: tab, 1: w(*range(0xb0, 0xb8))}), z3,
         w(0xb0, 0xa1, 0xb7, *[0xa0] * 5))
+
+
+def known_answers_dq(kat, stz, full):
+    """AVX512DQ's rows, worked out by hand (as known_answers_bw)."""
+    def n(size, *v):
+        return sum(x << (8 * size * j) for j, x in enumerate(v))
+
+    def d(*v):
+        return n(4, *v)
+
+    def q(*v):
+        return n(8, *v)
+
+    def z3(o):
+        return o.z[3]
+
+    def with_flags(o):
+        return o.z[3], o.mxcsr & MX_FLAGS
+
+    def daz(st):
+        return dataclasses.replace(st, mxcsr=st.mxcsr | MX_DAZ)
+
+    # VPMULLQ: the low quadword of the product; VANDNPS: NOT SRC1 AND SRC2
+    kat('vpmullq %xmm1, %xmm2, %xmm3',
+        stz({1: q(1 << 32, 3), 2: q(1 << 32, ONES64), 3: full}), z3,
+        q(0, ONES64 - 2))
+    kat('vandnps %xmm1, %xmm2, %xmm3',
+        stz({2: d(0xff00ff00), 1: d(0x0ff00ff0), 3: full}), z3,
+        d(0x00f000f0))
+    kat('vbroadcasti32x2 %xmm1, %ymm3', stz({1: d(7, 9, 11, 13), 3: full}),
+        z3, d(7, 9, 7, 9, 7, 9, 7, 9))
+    kat('vinserti64x2 $1, %xmm1, %ymm2, %ymm3',
+        stz({1: q(0xa, 0xb), 2: q(1, 2, 3, 4), 3: full}), z3,
+        q(1, 2, 0xa, 0xb))
+    kat('vextractf32x8 $1, %zmm1, %ymm3', stz({1: d(*range(16)), 3: full}),
+        z3, d(*range(8, 16)))
+    # the quadword conversions: -1 and 2^53 + 1 (to nearest even: 2^53);
+    # 2^64 - 1 unsigned is 2^64 in binary32; truncation of +-1.5; a NaN
+    # and an unsigned -1.0 are invalid (the indefinite integers)
+    kat('vcvtqq2pd %xmm1, %xmm3', stz({1: q(ONES64, (1 << 53) + 1),
+                                       3: full}), z3,
+        q(0xbff0000000000000, 0x4340000000000000))
+    kat('vcvtuqq2ps %xmm1, %xmm3', stz({1: q(ONES64, 1), 3: full}), z3,
+        d(0x5f800000, 0x3f800000))
+    kat('vcvttpd2qq %xmm1, %xmm3',
+        stz({1: q(0x3ff8000000000000, 0xbff8000000000000), 3: full}), z3,
+        q(1, ONES64))
+    kat('vcvttpd2qq %xmm1, %xmm3', stz({1: q(0x7ff8000000000000, 0),
+                                        3: full}), with_flags,
+        (q(1 << 63, 0), MX_IE))
+    kat('vcvttps2uqq %xmm1, %xmm3', stz({1: d(0xbf800000, 0x3f800000),
+                                         3: full}), with_flags,
+        (q(ONES64, 1), MX_IE))
+    # VRANGE (AT&T: SRC2 = xmm1, SRC1 = xmm2): min(1, -2) with SRC1's
+    # sign; max; the smaller magnitude of -1 and 1 is -1, the greater 1
+    one, m_two = d(0x3f800000), d(0xc0000000)
+    kat('vrangeps $0, %xmm1, %xmm2, %xmm3', stz({2: one, 1: m_two, 3: full}),
+        z3, d(0x40000000))
+    kat('vrangeps $5, %xmm1, %xmm2, %xmm3', stz({2: one, 1: m_two, 3: full}),
+        z3, d(0x3f800000))
+    kat('vrangeps $6, %xmm1, %xmm2, %xmm3',
+        stz({2: d(0xbf800000), 1: one, 3: full}), z3, d(0xbf800000))
+    kat('vrangeps $7, %xmm1, %xmm2, %xmm3',
+        stz({2: d(0xbf800000), 1: one, 3: full}), z3, d(0x3f800000))
+    # a QNaN gives way to the other source; an SNaN is quieted (IE)
+    kat('vrangepd $0, %xmm1, %xmm2, %xmm3',
+        stz({2: q(0x3ff0000000000000), 1: q(0x7ff8000000000000),
+             3: full}), z3, q(0x3ff0000000000000))
+    kat('vrangepd $0, %xmm1, %xmm2, %xmm3',
+        stz({2: q(0x3ff0000000000000), 1: q(0x7ff0000000000001),
+             3: full}), with_flags, (q(0x7ff8000000000001), MX_IE))
+    # VREDUCE: 2.75 - 3 = -0.25 (PE); infinities give +0; 2.0 - 2.0 = +0;
+    # by quarters (M = 2) 2.75 is exact; rounding down (imm8 1), without
+    # PE (imm8[3]): 2.75 - 2 = 0.75, 2.0 - 2.0 = -0
+    vals = {1: d(0x40300000, 0x7f800000, 0xff800000, 0x40000000), 3: full}
+    kat('vreduceps $0, %xmm1, %xmm3', stz(vals), with_flags,
+        (d(0xbe800000, 0, 0, 0), MX_PE))
+    kat('vreduceps $32, %xmm1, %xmm3', stz(vals), with_flags, (0, 0))
+    kat('vreduceps $9, %xmm1, %xmm3', stz(vals), with_flags,
+        (d(0x3f400000, 0, 0, 0x80000000), 0))
+    # VFPCLASS: +0 or denormal; a denormal only, with and without DAZ;
+    # negative finite (a negative denormal too, not -0 or -inf)
+    cls = {1: d(0, 1, 0x80000000, 0x3f800000)}
+    kat('vfpclassps $34, %xmm1, %k2', stz(cls), lambda o: o.k[2], 0b0011)
+    kat('vfpclassps $32, %xmm1, %k2', stz(cls), lambda o: o.k[2], 0b0010)
+    kat('vfpclassps $32, %xmm1, %k2', daz(stz(cls)), lambda o: o.k[2], 0)
+    kat('vfpclassps $64, %xmm1, %k2',
+        stz({1: d(0xbf800000, 0x80000000, 0x80000001, 0xff800000)}),
+        lambda o: o.k[2], 0b0101)
+    # AVX512CD: leading zeros; the earlier equal elements; the opmask's
+    # low word (dwords) or byte (quadwords)
+    kat('vplzcntd %xmm1, %xmm3', stz({1: d(0, 1, 0x80000000, 0xffff),
+                                      3: full}), z3, d(32, 31, 0, 16))
+    kat('vplzcntq %xmm1, %xmm3', stz({1: q(0, 1), 3: full}), z3, q(64, 63))
+    kat('vpconflictd %xmm1, %xmm3', stz({1: d(5, 7, 5, 5), 3: full}), z3,
+        d(0, 0, 0b001, 0b101))
+    kv = [0, 0x12345] + [0] * 6
+    kat('vpbroadcastmw2d %k1, %xmm3', stz({3: full}, kv), z3,
+        d(0x2345, 0x2345, 0x2345, 0x2345))
+    kat('vpbroadcastmb2q %k1, %ymm3', stz({3: full}, kv), z3,
+        q(0x45, 0x45, 0x45, 0x45))
 
 
 def known_answers():
@@ -7201,6 +7523,7 @@ def known_answers():
         lambda o: (o.exc, o.mxcsr, o.z[3] >> 96 & 0xffffffff),
         (None, rn, 0x7fc00000), disp=0)
     known_answers_bw(kat, stz, ks, full)
+    known_answers_dq(kat, stz, full)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -8003,6 +8326,21 @@ def _mut_minmax_no_daz(orig):
     return lambda f, op, raws, daz: orig(f, op, raws, False)
 
 
+def _mut_fpclass_negzero(c):
+    """VFPCLASS whose imm8[6] (negative finite) also matches -0."""
+    g = globals()
+    orig = g['fp_class_bits']
+
+    def patched(f, raw, daz):
+        b = orig(f, raw, daz)
+        return b | 0x40 if b == 0x04 else b
+    g['fp_class_bits'] = patched
+    try:
+        sem_fpclass(c)
+    finally:
+        g['fp_class_bits'] = orig
+
+
 def _mut_special(op, change_imm):
     """sem_special with imm8 changed for op."""
     def sem(c):
@@ -8246,6 +8584,18 @@ FP_MUTANTS = [
     ('VGETMANTPD puts [1/2,2) on the even exponents', 'vgetmantpd',
      _mut_special('getmant', lambda imm: imm ^ 2 if imm & 3 == 1 else imm)),
     ('VGETEXPPD of a zero is +inf', 'vgetexppd', _mut_getexp_zero),
+    ('VRANGEPS: the minimum is the maximum', 'vrangeps',
+     _mut_special('range', lambda imm: imm ^ 1)),
+    ('VRANGESD keeps the sign whatever imm8[3:2]', 'vrangesd',
+     _mut_special('range', lambda imm: imm & 3 | 4)),
+    ('VRANGEPD compares signed values for the magnitudes', 'vrangepd',
+     _mut_special('range', lambda imm: imm & ~2)),
+    ('VREDUCEPS ignores M', 'vreduceps',
+     _mut_special('reduce', lambda imm: imm & 0x0f)),
+    ('VREDUCESS rounds by MXCSR.RC whatever imm8[2]', 'vreducess',
+     _mut_special('reduce', lambda imm: imm | 4)),
+    ('VFPCLASSPD: the negative finite bit takes zeros too', 'vfpclasspd',
+     _mut_fpclass_negzero),
     ('VFIXUPIMMPS: +1.0 is another positive number', 'vfixupimmps',
      lambda c: sem_fixup(c, _mutant='one')),
     ('VFIXUPIMMPD: the table is the high dword', 'vfixupimmpd',
@@ -8287,6 +8637,17 @@ MUTANTS = [
     ('VPABSD saturates INT_MIN to INT_MAX', 'vpabsd',
      _int_op(4, lambda a, b, n: min(abs(sx(b, n)), (1 << (n - 1)) - 1))),
     ('VPABSQ works on dwords', 'vpabsq', _int_op(4, INT_OPS['vpabs'])),
+    ('VPLZCNTD counts the trailing zeros', 'vplzcntd',
+     _int_op(4, lambda a, b, n: (b & -b).bit_length() - 1 if b else n)),
+    ('VPCONFLICTQ compares with the later elements too', 'vpconflictq',
+     lambda c: sem_conflict(c, 8, _mutant='all')),
+    ('VPBROADCASTMW2D takes the low byte', 'vpbroadcastmw2d',
+     lambda c: (sem_bcstm(c), c.out.z.update({c.i.ops[0].n: c.out.z[
+         c.i.ops[0].n] & int('000000ff' * 16, 16)}))),
+    ('VPMULLQ keeps the high half', 'vpmullq',
+     _int_op(8, lambda a, b, n: sx(a, n) * sx(b, n) >> n)),
+    ('VANDNPD is SRC1 AND NOT SRC2', 'vandnpd',
+     _int_op(8, lambda a, b, n: a & ~b)),
     ('VPAVGB truncates the average', 'vpavgb',
      _int_op(1, lambda a, b, n: (a + b) >> 1)),
     ('VPMULHW multiplies unsigned', 'vpmulhw', _int_op(2, INT_OPS['vpmulhu'])),
@@ -8453,6 +8814,13 @@ MUTANTS = [
     ('VPERMD uses one index bit too few', 'vpermd',
      _perm_index(lambda x, kl: x & ~(kl >> 1))),
     ('VPBLENDMW blends dwords', 'vpblendmw', lambda c: sem_blend(c, 4)),
+    ('VINSERTI64X2 masks per dword', 'vinserti64x2', _mut_insert_dwords),
+    ('VBROADCASTI32X2 broadcasts one dword', 'vbroadcasti32x2',
+     lambda c: sem_broadcast(c, 4, 4)),
+    ('VCVTUQQ2PD converts signed', 'vcvtuqq2pd',
+     lambda c: sem_pcvt(c, (8, 8, 'i2f', False, False, False))),
+    ('VCVTTPS2QQ rounds by MXCSR.RC', 'vcvttps2qq',
+     lambda c: sem_pcvt(c, (4, 8, 'f2i', False, False, False))),
     ('VPERMW uses one index bit too few', 'vpermw',
      _perm_index(lambda x, kl: x & ~(kl >> 1))),
     ('VPERMQ takes the index from the upper dword', 'vpermq',
@@ -8592,7 +8960,7 @@ def invariants(name, form, insn, st, out, r):
                 forms_fp.FIXUP_ROWS.get(mn, (0, 0))[1] or \
                 forms_fp.RCP14_ROWS.get(mn, (0, 0))[1] or \
                 (pcvt_row(mn)[0] or (0,) * 6)[5] or \
-                forms_fp.SPECIAL_ROWS.get(mn, (0, 0))[1]:
+                forms_fp.ALL_SPECIAL_ROWS.get(mn, (0, 0))[1]:
             pass        # fp scalar: bits 127:32 (127:64) from SRC1
         elif a.exc is not None and mn in NOFS:
             pass                # trunc's dups: no fault suppression
@@ -8694,7 +9062,7 @@ def invariants(name, form, insn, st, out, r):
         if (out.flags != st.flags and not comi) or \
                 (out.mxcsr != st.mxcsr and mn not in FP_ROWS and
                  not cvt_row(mn)[0] and not pcvt_row(mn)[0] and
-                 mn not in forms_fp.SPECIAL_ROWS and
+                 mn not in forms_fp.ALL_SPECIAL_ROWS and
                  mn not in forms_fp.F16_ROWS and
                  mn not in forms_fp.FIXUP_ROWS):
             bad.append(f'{name}: RFLAGS or MXCSR changed')
@@ -8705,8 +9073,13 @@ def invariants(name, form, insn, st, out, r):
     if mn.startswith(('vblendm', 'vpblendm')) and out.exc is None and \
             ops[2].kind == 'v':
         bad += blend_invariants(name, insn, st, out)
+    if BROADCAST_RE.match(mn) and out.exc is None and insn.mask is None \
+            and ops[1].kind == 'v':
+        bad += broadcast_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'cmp' and mn.startswith('vpmov'):
         bad += movm_invariants(name, insn, st, out)
+    elif mn.startswith('vpbroadcastm'):
+        bad += bcstm_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'cmp':
         bad += cmp_invariants(name, insn, st, out)
     if getattr(form, 'group', '') == 'shuf':
@@ -8718,8 +9091,10 @@ def invariants(name, form, insn, st, out, r):
     elif getattr(form, 'group', '') == 'fp' and pcvt_row(mn)[0]:
         bad += pcvt_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp' and \
-            mn in forms_fp.SPECIAL_ROWS:
+            mn in forms_fp.ALL_SPECIAL_ROWS:
         bad += special_invariants(name, insn, st, out)
+    elif getattr(form, 'group', '') == 'fp' and fpclass_row(mn):
+        bad += fpclass_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp' and mn in forms_fp.F16_ROWS:
         bad += f16_invariants(name, insn, st, out)
     elif getattr(form, 'group', '') == 'fp' and \
@@ -8740,6 +9115,76 @@ def invariants(name, form, insn, st, out, r):
             len(out.mem) != form.size:
         bad.append(f'{name}: unmasked store of {len(out.mem)} bytes')
     return bad
+
+
+def fpclass_invariants(name, insn, st, out):
+    """VFPCLASS, register forms: the classes again from ref_value, and
+    the result of imm8 the OR of those of its bits alone."""
+    if out.exc is not None or insn.ops[1].kind != 'v':
+        return []
+    es, scalar, _ = fpclass_row(insn.mn)
+    f = FP_FORMATS[es]
+    dst, src, imm = insn.ops
+    n = 1 if scalar else src.size // es
+    kv = ONES64 if insn.mask is None else st.k[insn.mask]
+    daz = bool(st.mxcsr & MX_DAZ)
+    want = 0
+    for j in range(n):
+        raw = elem(st.z[src.n], es, j)
+        v = ref_value(f, raw, daz)
+        if v[0] == 'nan':
+            cls = 0x01 if v[1] else 0x80
+        elif v[0] == 'inf':
+            cls = 0x10 if v[1] else 0x08
+        elif v[2] == 0:
+            cls = 0x04 if v[1] else 0x02
+        else:
+            cls = (0x20 if v[3] else 0) | (0x40 if v[1] else 0)
+        if kv >> j & 1 and cls & imm.n:
+            want |= 1 << j
+    bad = []
+    if out.k.get(dst.n) != want:
+        bad.append(f'{name}: differs from the ref_value classes')
+    bits = 0
+    for b in range(8):
+        if imm.n >> b & 1:
+            one = dataclasses.replace(insn, ops=(dst, src, Op('i', 1 << b)))
+            bits |= model(one, st).k[dst.n]
+    if bits != out.k.get(dst.n):
+        bad.append(f'{name}: not the OR of the results of its imm8 bits')
+    return bad
+
+
+BROADCAST_RE = re.compile(r'v(?:p?broadcast(ss|sd|b|w|d|q)|'
+                          r'broadcast[fi](32|64)x(\d))$')
+
+
+def broadcast_invariants(name, insn, st, out):
+    """The unmasked broadcasts from a register: the low bytes of the
+    source (one element, or N elements for the *xN rows) repeated over
+    the destination's bytes, zero from VL up."""
+    m = BROADCAST_RE.match(insn.mn)
+    size = {'b': 1, 'w': 2, 'd': 4, 'ss': 4, 'q': 8, 'sd': 8}[m.group(1)] \
+        if m.group(1) else int(m.group(2)) // 8 * int(m.group(3))
+    dst, src = insn.ops[:2]
+    block = st.z[src.n].to_bytes(64, 'little')[:size]
+    want = int.from_bytes(block * (dst.size // size), 'little')
+    if out.z.get(dst.n) != want:
+        return [f'{name}: not the source\'s low {size} bytes repeated']
+    return []
+
+
+def bcstm_invariants(name, insn, st, out):
+    """VPBROADCASTM*: the opmask's low 8 (16) bits, as 8 (4) bytes, over
+    the destination's bytes."""
+    dst, src = insn.ops
+    size, low = (8, 1) if insn.mn.endswith('q') else (4, 2)
+    block = (st.k[src.n] & 0xffff).to_bytes(2, 'little')[:low] + \
+        bytes(size - low)
+    if out.z.get(dst.n) != int.from_bytes(block * (dst.size // size),
+                                          'little'):
+        return [f'{name}: not the opmask\'s low bits in every element']
+    return []
 
 
 def blend_invariants(name, insn, st, out):

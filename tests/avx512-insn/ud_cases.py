@@ -390,6 +390,24 @@ CASES = [
      'ud', 'ud', 'perm', 0),
     ('W0 (vpermi2b, VBMI) at vpermi2w %zmm1,%zmm3,%zmm2',
      '62 f2 65 48 75 d1', 'ud', 'ud', 'perm', 0),
+    # AVX512DQ: W picks the other element size of the block broadcasts
+    # (VBROADCASTF32X2 has no 128-bit form, VBROADCASTI32X2 has), the
+    # multiply and the classes into an opmask (no {z})
+    ('vbroadcasti32x2 (%rax),%xmm2', '62 f2 7d 08 59 10', 'ok', 'ok',
+     'masked', 0),
+    ('vbroadcastf32x2 at 128 bits', '62 f2 7d 08 19 10', 'ud', 'ud',
+     'masked', 0),
+    ('vpmullq %zmm1,%zmm3,%zmm2', '62 f2 e5 48 40 d1', 'ok', 'ok', 'int', 0),
+    ('vfpclassps $0x1,%zmm1,%k2{%k1}', '62 f3 7d 49 66 d1 01', 'ok', 'ok',
+     'fp', ALL),
+    ('z=1 on vfpclassps $0x1,%zmm1,%k2{%k1}', '62 f3 7d c9 66 d1 01', 'ud',
+     'ud', 'fp', ALL),
+    # AVX512CD: VPBROADCASTMW2D takes an opmask register, no writemask
+    ('vpbroadcastmw2d %k1,%zmm2', '62 f2 7e 48 3a d1', 'ok', 'ok', 'cmp', 0),
+    ('aaa=001 on vpbroadcastmw2d %k1,%zmm2', '62 f2 7e 49 3a d1', 'ud', 'ud',
+     'cmp', ALL),
+    ('vpbroadcastmw2d with a memory operand', '62 f2 7e 48 3a 10', 'ud',
+     'ud', 'cmp', 0),
 ]
 
 # case text -> (what the AMD host does, why the tests follow the SDM)
