@@ -12,10 +12,15 @@ with Debian unstable's gcc 16, with and without -mapxf, and with -mapxf
     R16-R31 with EVEX: VMOVQ is AVX512F's, VPINSRD AVX512DQ's; TCG does
     not advertise AVX-512 yet), and the test reports how many EVEX vector
     instructions the package's own code has;
+  - the x86-64-v4 builds (-O3, with and without -mapxf: AVX-512 vector
+    code) pass it under a CPU with the five AVX-512 features of the v4
+    level forced on, with glibc's own AVX-512 (EVEX) string functions
+    running too, and their own code has EVEX vector instructions (the v4
+    build dies of SIGILL under -cpu max, which has no AVX-512);
   - the APX build really is APX code: it dies of SIGILL under -cpu max
     without apxf;
-  - APX and legacy builds produce byte-identical compressed output for the
-    same input (APX under QEMU, legacy natively).
+  - every build produces byte-identical compressed output for the same
+    input (the APX and v4 ones under QEMU, legacy natively).
 """
 import hashlib
 import os
@@ -35,15 +40,20 @@ V3_CPU = (T.APX_CPU + ',avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
 USER_V3 = ['env', 'GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,'
            '-AVX512BW,-AVX512DQ,-AVX512CD,Prefer_No_AVX512', USER[0],
            '-cpu', V3_CPU]
+# x86-64-v4: every AVX-512 feature of the level forced on, and glibc's EVEX
+# string functions left on
+V4_CPU = (T.APX_CPU + ',avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
+          'avx512cd=on,x-force-features=on')
+USER_V4 = [USER[0], '-cpu', V4_CPU]
 REAL = os.path.join(T.BUILD, 'real')
 
 
-def evex_vectors(prog):
+def evex_vectors(prog, variant='apxv3'):
     """EVEX-encoded vector instructions (maps 1-3) in the package's own
-    objects of its x86-64-v3 APX build (the static binaries also hold
-    glibc's EVEX string functions, which need AVX512BW)."""
+    objects of a build (the static binaries also hold glibc's EVEX string
+    functions)."""
     n = 0
-    src = os.path.join(REAL, prog, 'apxv3', 'src')
+    src = os.path.join(REAL, prog, variant, 'src')
     for o in sorted(f for f in os.listdir(src) if f.endswith('.o')):
         dis = subprocess.run([os.path.join(T.TOP, 'scripts', 'sid-run.sh'),
                               '-C', src, 'objdump', '-dw', o],
@@ -86,6 +96,19 @@ for prog in ('zlib', 'bzip2'):
             f'qemu-x86_64 -cpu {V3_CPU} ({evex_vectors(prog)} EVEX '
             'vector instructions in its own code)' +
             ('' if rc == 0 else '\n' + out[-3000:]))
+    for variant, flags in (('v4', '-O3 -march=x86-64-v4'),
+                           ('apxv4', '-O3 -march=x86-64-v4 -mapxf')):
+        n = evex_vectors(prog, variant)
+        rc, summary, out = suite(prog, variant, USER_V4)
+        T.check(rc == 0 and summary.startswith('PASS') and n > 0,
+                f'{prog}: {flags} build ({n} EVEX vector instructions in its '
+                f'own code) passes its tests under qemu-x86_64 -cpu {V4_CPU}'
+                ' with glibc\'s AVX-512 string functions' +
+                ('' if rc == 0 else '\n' + out[-3000:]))
+    rc, _, out = suite(prog, 'v4', [USER[0], '-cpu', 'max'])
+    T.check(rc != 0 and 'SIGILL' in out,
+            f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu max, '
+            'which has no AVX-512 (it is AVX-512 code)')
 
 # Byte-identical output of the two builds on the same input
 data = b''.join(b'%d %s\n' % (i, hashlib.sha256(b'%d' % i).hexdigest()
@@ -99,18 +122,18 @@ try:
                                ('zlib', 'minigzip', ['-9', '-c'])):
         outs = {}
         for variant, wrapper in (('legacy', []), ('apx', USER),
-                                 ('apxv3', USER_V3)):
+                                 ('apxv3', USER_V3), ('v4', USER_V4),
+                                 ('apxv4', USER_V4)):
             with open(src, 'rb') as f:
                 p = subprocess.run([*wrapper, os.path.join(
                     REAL, prog, variant, binary), *args], stdin=f,
                     capture_output=True, timeout=600)
             T.check(p.returncode == 0, f'{binary} ({variant}) compresses')
             outs[variant] = p.stdout
-        T.check(outs['apx'] == outs['legacy'] == outs['apxv3'] and
-                len(outs['apx']) > 1000,
-                f'{binary} -9: APX (and x86-64-v3 APX) under QEMU and '
-                f'legacy natively give the same {len(outs["apx"])} bytes '
-                f'from {len(data)}')
+        T.check(len(set(outs.values())) == 1 and len(outs['apx']) > 1000,
+                f'{binary} -9: APX, x86-64-v3 APX, x86-64-v4 and x86-64-v4 '
+                f'APX under QEMU and legacy natively give the same '
+                f'{len(outs["apx"])} bytes from {len(data)}')
 finally:
     T.cleanup(WD)
 T.log('PASS')
