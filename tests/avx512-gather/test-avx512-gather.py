@@ -21,10 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..',
-                                'avx512-state'))
 import apxtest as T  # noqa: E402
-from avx512lib import TUNABLES  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 USER = os.path.join(T.BUILD, 'qemu-x86_64')
@@ -38,12 +35,10 @@ binary = subprocess.run([os.path.join(HERE, 'build.sh')], check=True,
 
 
 def run(cpu, *args):
-    """Run the test under cpu (None: natively), glibc kept from its
-    AVX-512 string functions (avx512lib.TUNABLES): not all of AVX512BW
-    runs under QEMU yet."""
+    """Run the test under cpu (None: natively); glibc runs its AVX-512
+    string functions under the forced CPUs."""
     cmd = ([USER, '-cpu', cpu] if cpu else []) + [binary] + list(args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
-                       env=dict(os.environ, GLIBC_TUNABLES=TUNABLES))
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     return p.returncode, p.stdout + p.stderr
 
 

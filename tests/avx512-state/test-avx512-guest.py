@@ -16,11 +16,10 @@ vCPUs.  The test checks:
    program reports no AVX-512 state.
 
 Guest userland (busybox, the test program) is linked with glibc, which
-picks AVX-512 (EVEX) string functions once AVX512F/VL are usable; QEMU
-cannot execute those yet, so the guest kernel command line carries
-GLIBC_TUNABLES (passed to /init's environment) that turn them off.  The
-guest kernel itself is kept off its AVX-512 code paths with
-clearcpuid (see KERNEL_APPEND) while it keeps XSAVE components 5-7.
+runs its AVX-512 (EVEX) string functions; the guest kernel runs its own
+AVX-512 code (blake2s's self-test at boot, for one).  CPU_512 forces the
+five AVX-512 features of the x86-64-v4 level, which TCG does not
+advertise yet.
 """
 import os
 import re

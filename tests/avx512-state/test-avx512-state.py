@@ -10,10 +10,8 @@ its comment for every check) runs:
      expectations on XMM/YMM, signal frames and threads;
  (b) under qemu-x86_64 -cpu CPU_512: it must pass, with the same check
      lines as natively (when the native half ran), and so must four
-     threads for a few seconds (threads mode) and the --ymm-only run.
-     These runs set GLIBC_TUNABLES (avx512lib.TUNABLES): glibc would
-     otherwise pick EVEX string functions, which QEMU cannot run yet (the
-     test runs the program once without it and notes what happens);
+     threads for a few seconds (threads mode) and the --ymm-only run,
+     glibc running its AVX-512 (EVEX) string functions meanwhile;
  (c) under -cpu max,avx512f=off, plain -cpu max and Skylake-Server (whose
      avx512f TCG filters out): without avx512f the program must find
      XCR0[7:5] = 000, CPUID 0DH.0 EAX[7:5] = 000 and 0DH.5-7 zero, and say
@@ -30,7 +28,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'lib'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apxtest as T  # noqa: E402
-from avx512lib import CPU_512, TUNABLES, build_prog  # noqa: E402
+from avx512lib import CPU_512, build_prog  # noqa: E402
 import avx512lib as L  # noqa: E402
 
 USER = os.path.join(T.BUILD, 'qemu-x86_64')
@@ -143,14 +141,9 @@ def main():
     passed('native --ymm-only (the program checks itself on YMM state)',
            rc, native_ymm)
 
-    # (b) under qemu-x86_64 with AVX-512 state; glibc kept off EVEX
+    # (b) under qemu-x86_64 with AVX-512 state (and glibc's EVEX code)
     user = [USER, '-cpu', CPU_512]
-    tun = {'GLIBC_TUNABLES': TUNABLES}
-    rc, out = run('qemu-x86_64, glibc left alone', user + [prog])
-    if rc == -4 or rc == 128 + 4:
-        T.log('note: without GLIBC_TUNABLES glibc picks AVX-512 (EVEX) '
-              'string functions, which QEMU cannot execute yet: SIGILL')
-    rc, out = run(f'qemu-x86_64 -cpu {CPU_512}', user + [prog], env=tun)
+    rc, out = run(f'qemu-x86_64 -cpu {CPU_512}', user + [prog])
     passed(f'qemu-x86_64 -cpu {CPU_512}', rc, out)
     # TCG lays components 5-7 out as Intel's processors do (the host's
     # own offsets, which CPUID gives, may differ: AMD's do)
@@ -163,11 +156,9 @@ def main():
         host = re.search(r'^AVX512-STATE: info layout (.*)$', native, re.M)
         T.log(f'host CPU layout: {host.group(1) if host else "?"}')
         same_checks('native vs qemu-x86_64', native, out)
-    rc, out = run('qemu-x86_64, threads', user + [prog, 'threads', '4', '3'],
-                  env=tun)
+    rc, out = run('qemu-x86_64, threads', user + [prog, 'threads', '4', '3'])
     check_threads('qemu-x86_64 threads mode', rc, out, 4)
-    rc, out = run('qemu-x86_64, --ymm-only', user + [prog, '--ymm-only'],
-                  env=tun)
+    rc, out = run('qemu-x86_64, --ymm-only', user + [prog, '--ymm-only'])
     passed(f'qemu-x86_64 -cpu {CPU_512} --ymm-only', rc, out)
     # the enumeration lines differ when the host has no avx512f
     same_checks('native vs qemu-x86_64, --ymm-only',
@@ -179,8 +170,7 @@ def main():
     # (c) without avx512f; Skylake-Server asks for it, and while TCG
     # filters avx512f out, the XSAVE components 5-7 must go with it
     for cpu in ('max,avx512f=off', 'max', 'Skylake-Server'):
-        rc, out = run(f'qemu-x86_64 -cpu {cpu}', [USER, '-cpu', cpu, prog],
-                      env=tun)
+        rc, out = run(f'qemu-x86_64 -cpu {cpu}', [USER, '-cpu', cpu, prog])
         i = info(out)
         if cpu != 'max,avx512f=off' and i and i['avx512f']:
             T.log(f'-cpu {cpu} has avx512f: it must pass like CPU_512')
