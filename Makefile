@@ -3,7 +3,7 @@
 # "## text" after a target is its line in 'make help'.
 
 .PHONY: all build prepare export demo check check-series checkpatch soak fuzz \
-	bench-migration bench-tcg clean distclean help
+	bench-avx512 bench-migration bench-tcg clean distclean help
 
 all: build ## the default: same as 'make build'
 
@@ -36,6 +36,9 @@ fuzz: ## libFuzzer over the CPU's migration state (build/fuzz; FUZZ_SECONDS=300)
 
 bench-tcg: build ## -mapxf vs legacy builds, ours vs stock qemu-x86_64 -> docs/
 	@scripts/bench-tcg.py -o docs/bench-tcg.md
+
+bench-avx512: build ## -march=x86-64-v4 vs -v3 builds under our TCG -> docs/
+	@scripts/bench-avx512.py -o docs/bench-avx512.md
 
 bench-migration: build ## stream size and downtime with/without apxf -> docs/
 	@PYTHONPATH=build/src/python scripts/bench-migration.py -o docs/bench-migration.md

@@ -180,10 +180,10 @@ def mix_plugin(d):
     return so
 
 
-def apx_mix(so, binary, args, path):
+def apx_mix(so, binary, args, path, cpu=CPU):
     """Executed guest instructions by APX encoding (tests/real/apx-mix.c)."""
     with open(path, 'rb') as f:
-        p = subprocess.run([OURS, *CPU, '-plugin', so, '-d', 'plugin',
+        p = subprocess.run([OURS, *cpu, '-plugin', so, '-d', 'plugin',
                             binary, *args], stdin=f,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True, check=True)
@@ -350,4 +350,5 @@ def main():
     print('\n'.join(lines))
 
 
-main()
+if __name__ == '__main__':
+    main()

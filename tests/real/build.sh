@@ -6,7 +6,8 @@
 # for x86-64-v4 with and without APX ("-O3 -march=x86-64-v4 [-mapxf]":
 # AVX-512 vector code) and without either ("gcc -O2 -static"), so that
 # their own test suites (tests/real/run-tests.sh) can run under
-# qemu-x86_64.
+# qemu-x86_64; and "-O3 -march=x86-64-v3" for scripts/bench-avx512.py to
+# compare with the v4 build.
 # Usage: tests/real/build.sh [PROG...]     PROG: zlib bzip2 (default: both)
 # Sources are downloaded once into $APX_CACHE/real-src (the .dsc's SHA-256 is
 # pinned below; dpkg-source checks the tarballs against it).  Each variant is
@@ -33,8 +34,9 @@ BINS[bzip2]="bzip2 bzip2recover"
 declare -A CFLAGS_OF=([apx]="-O2 -mapxf" [legacy]="-O2"
                       [apxv3]="-O2 -march=x86-64-v3 -mapxf"
                       [v4]="-O3 -march=x86-64-v4"
-                      [apxv4]="-O3 -march=x86-64-v4 -mapxf")
-VARIANTS=(apx legacy apxv3 v4 apxv4)
+                      [apxv4]="-O3 -march=x86-64-v4 -mapxf"
+                      [v3]="-O3 -march=x86-64-v3")
+VARIANTS=(apx legacy apxv3 v4 apxv4 v3)
 
 dl=$APX_CACHE/real-src
 out=$APX_BUILD/real

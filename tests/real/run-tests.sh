@@ -2,7 +2,7 @@
 # Run the test suite of a program built by tests/real/build.sh, with every
 # test binary started through WRAPPER (none: natively).
 # Usage: tests/real/run-tests.sh PROG VARIANT [WRAPPER...]
-#   PROG: zlib | bzip2    VARIANT: apx | apxv3 | v4 | apxv4 | legacy
+#   PROG: zlib | bzip2    VARIANT: apx | apxv3 | v4 | apxv4 | v3 | legacy
 #   e.g. tests/real/run-tests.sh zlib apx build/qemu-x86_64 -cpu max,apxf=on,mpx=off
 # The tests are the packages' own ("make test" and "make cover" for zlib,
 # "make test" for bzip2) written out as commands, plus round trips and
@@ -15,11 +15,11 @@
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-usage="usage: $0 PROG VARIANT [WRAPPER...]   (PROG: zlib bzip2, VARIANT: apx apxv3 v4 apxv4 legacy)"
+usage="usage: $0 PROG VARIANT [WRAPPER...]   (PROG: zlib bzip2, VARIANT: apx apxv3 v4 apxv4 v3 legacy)"
 [ $# -ge 2 ] || die "$usage"
 prog=$1 variant=$2; shift 2
 case $prog in zlib|bzip2) ;; *) die "$usage" ;; esac
-case $variant in apx|apxv3|v4|apxv4|legacy) ;; *) die "$usage" ;; esac
+case $variant in apx|apxv3|v4|apxv4|v3|legacy) ;; *) die "$usage" ;; esac
 wrapper=("$@")
 if [ ${#wrapper[@]} -gt 0 ]; then
     # The tests change directory: make a relative wrapper path absolute.
