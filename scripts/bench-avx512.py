@@ -101,15 +101,7 @@ def main():
             lines.append(f'| {cls} | {mix["v3"][cls]:,} | '
                          f'{mix["v4"][cls]:,} |')
     lines.append('')
-    try:
-        with open(a.o, encoding='utf-8') as f:
-            old = f.read()
-        if '\n## Reading' in old:
-            lines.append(old[old.index('\n## Reading') + 1:].rstrip('\n'))
-    except FileNotFoundError:
-        pass
-    with open(a.o, 'w', encoding='utf-8') as f:
-        f.write('\n'.join(lines) + '\n')
+    B.write_report(a.o, lines)
     print('\n'.join(lines))
 
 

@@ -218,6 +218,20 @@ def svg(rows, path):
         f.write('\n'.join(out) + '\n')
 
 
+def write_report(path, lines):
+    """Write the generated lines to path, keeping the hand-written reading
+    of the numbers (its '## Reading' section) across regenerations."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            old = f.read()
+        if '\n## Reading' in old:
+            lines.append(old[old.index('\n## Reading') + 1:].rstrip('\n'))
+    except FileNotFoundError:
+        pass
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('-n', type=int, default=5)
@@ -336,16 +350,7 @@ def main():
                  f'{x[3] // n:,} | {y[3] // n:,} | {x[2] // n:,} | '
                  f'{y[2] // n:,} |')
     lines += ['', '![min wall time](bench-tcg.svg)', '']
-    # the hand-written reading of the numbers stays across regenerations
-    try:
-        with open(a.o, encoding='utf-8') as f:
-            old = f.read()
-        if '\n## Reading' in old:
-            lines.append(old[old.index('\n## Reading') + 1:].rstrip('\n'))
-    except FileNotFoundError:
-        pass
-    with open(a.o, 'w', encoding='utf-8') as f:
-        f.write('\n'.join(lines) + '\n')
+    write_report(a.o, lines)
     svg(rows, os.path.join(os.path.dirname(a.o), 'bench-tcg.svg'))
     print('\n'.join(lines))
 

@@ -30,27 +30,35 @@ def vl_feature(feat, vl):
 
 
 k = 0
-# Blends and VPADDD/Q: FV tuple, N = VL, or the element size with {1toN}
-for mn, es, kind in (('vblendmps', 4, 'b'), ('vblendmpd', 8, 'b'),
-                     ('vpblendmd', 4, 'b'), ('vpblendmq', 8, 'b'),
-                     ('vpaddd', 4, 'a'), ('vpaddq', 8, 'a')):
+def add_fv(mn, es, k, out=None, feat0='F', bcst=True):
+    """A two-source row at each width and mask, with a register, a memory
+    and (bcst) a {1toN} source; returns the next form number."""
     for w, vl in WIDTHS:
         for mask in MASKS:
             d, s, t = vregs(k)
             ms = mask_suffix(mask, k)
-            feat = vl_feature('F', vl)
+            feat = vl_feature(feat0, vl)
             add(f'{mn}_{w}_rr{mask}',
-                f'{mn} %{w}mm{s}, %{w}mm{t}, %{w}mm{d}{ms}', mask,
+                f'{mn} %{w}mm{s}, %{w}mm{t}, %{w}mm{d}{ms}', mask, out,
                 feature=feat)
             add(f'{mn}_{w}_rm{mask}',
-                f'{mn} {{M}}, %{w}mm{t}, %{w}mm{d}{ms}', mask, feature=feat,
-                disp=disp_for(k, vl), scale=scale_for(k), size=vl, esize=es,
-                n=vl)
-            add(f'{mn}_{w}_bc{mask}',
-                f'{mn} {{M}}{{1to{vl // es}}}, %{w}mm{t}, %{w}mm{d}{ms}',
-                mask, feature=feat, flags=BCST, disp=disp_for(k + 1, es),
-                scale=scale_for(k + 1), size=es, n=es)
+                f'{mn} {{M}}, %{w}mm{t}, %{w}mm{d}{ms}', mask, out,
+                feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
+                size=vl, esize=es, n=vl)
+            if bcst:
+                add(f'{mn}_{w}_bc{mask}',
+                    f'{mn} {{M}}{{1to{vl // es}}}, %{w}mm{t}, %{w}mm{d}{ms}',
+                    mask, out, feature=feat, flags=BCST,
+                    disp=disp_for(k + 1, es), scale=scale_for(k + 1),
+                    size=es, n=es)
             k += 1
+    return k
+
+
+# Blends and VPADDD/Q: FV tuple, N = VL, or the element size with {1toN}
+for mn, es in (('vblendmps', 4), ('vblendmpd', 8), ('vpblendmd', 4),
+               ('vpblendmq', 8), ('vpaddd', 4), ('vpaddq', 8)):
+    k = add_fv(mn, es, k)
 
 # Broadcasts of one element (T1S) or of 16/32 bytes (T4)
 for w, vl in WIDTHS:
@@ -129,19 +137,7 @@ for w, vl in WIDTHS:
 # LATE2 (see gen.py): AVX512BW's VPBLENDMB/W (tuple FVM, no broadcast)
 LATE2 = []
 for mn, es in (('vpblendmb', 1), ('vpblendmw', 2)):
-    for w, vl in WIDTHS:
-        for mask in MASKS:
-            d, s, t = vregs(k)
-            ms = mask_suffix(mask, k)
-            feat = vl_feature('BW', vl)
-            add(f'{mn}_{w}_rr{mask}',
-                f'{mn} %{w}mm{s}, %{w}mm{t}, %{w}mm{d}{ms}', mask, LATE2,
-                feature=feat)
-            add(f'{mn}_{w}_rm{mask}',
-                f'{mn} {{M}}, %{w}mm{t}, %{w}mm{d}{ms}', mask, LATE2,
-                feature=feat, disp=disp_for(k, vl), scale=scale_for(k),
-                size=vl, esize=es, n=vl)
-            k += 1
+    k = add_fv(mn, es, k, LATE2, 'BW', bcst=False)
 
 # DQ: AVX512DQ's broadcasts of two dwords (VBROADCASTF32X2 from 256 bits,
 # VBROADCASTI32X2 at every width; an xmm register or m64, tuple T2), of
@@ -159,9 +155,10 @@ for w, vl in WIDTHS:
                              ('vbroadcasti64x2', 8, 16),
                              ('vbroadcastf32x8', 4, 32),
                              ('vbroadcasti32x8', 4, 32)):
-            if vl <= size or (mn == 'vbroadcastf32x2' and vl == 16):
-                if mn != 'vbroadcasti32x2':
-                    continue
+            # the narrowest destination: twice the block, 256 bits at least
+            # (VBROADCASTI32X2 has a 128-bit form)
+            if vl < (16 if mn == 'vbroadcasti32x2' else max(32, 2 * size)):
+                continue
             if size == 8:
                 add(f'{mn}_{w}_x{mask}', f'{mn} %xmm{s}, %{w}mm{d}{ms}',
                     mask, DQ, feature=feat)

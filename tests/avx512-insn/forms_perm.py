@@ -120,11 +120,14 @@ for mn, es, widths, has_imm, nsrc in FV_ROWS:
                     feature=feature(vl), **mem)
             k += 1
 
-for sfx, es, bs, widths in BLOCK_ROWS:
+def add_blocks(sfx, es, bs, widths, k, out=None, feat0='F'):
+    """The VINSERT*/VEXTRACT* forms of a block size; returns the next form
+    number."""
     for w, vl in WIDTHS:
         if vl not in widths:
             continue
         b = 'x' if bs == 16 else 'y'
+        feat = feat0 + ('+VL' if vl < 64 else '')
         for mask in MASKS:
             d, s, t = vregs(k)
             imm = [BLOCK_IMMS[(k + 2 * i) % len(BLOCK_IMMS)]
@@ -133,24 +136,27 @@ for sfx, es, bs, widths in BLOCK_ROWS:
             # AT&T: imm, block source (r/m), first source, destination
             add(f'vinsert{sfx}_{w}_rr{mask}',
                 f'{{evex}} vinsert{sfx} ${imm[0]}, %{b}mm{s}, %{w}mm{t}, '
-                f'%{w}mm{d}{ms}', mask, feature=feature(vl))
+                f'%{w}mm{d}{ms}', mask, out, feature=feat)
             add(f'vinsert{sfx}_{w}_rm{mask}',
                 f'{{evex}} vinsert{sfx} ${imm[1]}, {{M}}, %{w}mm{t}, '
-                f'%{w}mm{d}{ms}', mask, feature=feature(vl),
+                f'%{w}mm{d}{ms}', mask, out, feature=feat,
                 disp=disp_for(k, bs), scale=scale_for(k), size=bs,
                 esize=es, n=bs)
             add(f'vextract{sfx}_{w}_rr{mask}',
                 f'{{evex}} vextract{sfx} ${imm[2]}, %{w}mm{s}, '
-                f'%{b}mm{d}{ms}',
-                mask, feature=feature(vl))
+                f'%{b}mm{d}{ms}', mask, out, feature=feat)
             if mask != 'z':
                 add(f'vextract{sfx}_{w}_st{mask}',
                     f'{{evex}} vextract{sfx} ${imm[3]}, %{w}mm{s}, '
-                    f'{{M}}{ms}',
-                    mask, feature=feature(vl), flags=STORE,
+                    f'{{M}}{ms}', mask, out, feature=feat, flags=STORE,
                     disp=disp_for(k + 3, bs), scale=scale_for(k + 2),
                     size=bs, esize=es, n=bs)
             k += 1
+    return k
+
+
+for sfx, es, bs, widths in BLOCK_ROWS:
+    k = add_blocks(sfx, es, bs, widths, k)
 
 for es, cmn, emn in PACK_ROWS:
     for w, vl in WIDTHS:
@@ -195,34 +201,7 @@ for mn in BW_ROWS:
 DQ = []
 for sfx, es, bs, widths in (('i64x2', 8, 16, WIDE), ('f64x2', 8, 16, WIDE),
                             ('i32x8', 4, 32, Z), ('f32x8', 4, 32, Z)):
-    for w, vl in WIDTHS:
-        if vl not in widths:
-            continue
-        b = 'x' if bs == 16 else 'y'
-        feat = 'DQ' + ('+VL' if vl < 64 else '')
-        for mask in MASKS:
-            d, s, t = vregs(k)
-            imm = [BLOCK_IMMS[(k + 2 * i) % len(BLOCK_IMMS)]
-                   for i in range(4)]
-            ms = mask_suffix(mask, k)
-            add(f'vinsert{sfx}_{w}_rr{mask}',
-                f'{{evex}} vinsert{sfx} ${imm[0]}, %{b}mm{s}, %{w}mm{t}, '
-                f'%{w}mm{d}{ms}', mask, DQ, feature=feat)
-            add(f'vinsert{sfx}_{w}_rm{mask}',
-                f'{{evex}} vinsert{sfx} ${imm[1]}, {{M}}, %{w}mm{t}, '
-                f'%{w}mm{d}{ms}', mask, DQ, feature=feat,
-                disp=disp_for(k, bs), scale=scale_for(k), size=bs, esize=es,
-                n=bs)
-            add(f'vextract{sfx}_{w}_rr{mask}',
-                f'{{evex}} vextract{sfx} ${imm[2]}, %{w}mm{s}, '
-                f'%{b}mm{d}{ms}', mask, DQ, feature=feat)
-            if mask != 'z':
-                add(f'vextract{sfx}_{w}_st{mask}',
-                    f'{{evex}} vextract{sfx} ${imm[3]}, %{w}mm{s}, '
-                    f'{{M}}{ms}', mask, DQ, feature=feat, flags=STORE,
-                    disp=disp_for(k + 3, bs), scale=scale_for(k + 2),
-                    size=bs, esize=es, n=bs)
-            k += 1
+    k = add_blocks(sfx, es, bs, widths, k, DQ, 'DQ')
 MNEMONICS = MNEMONICS | frozenset(f'v{op}{sfx}' for op in ('insert', 'extract')
                                   for sfx in ('i64x2', 'f64x2', 'i32x8',
                                               'f32x8'))

@@ -5895,21 +5895,27 @@ def fp_invariants(name, insn, st, out):
     return bad
 
 
+def pack_elems(size, *v):
+    """Elements of size bytes, element 0 first, as one integer."""
+    return sum(x << (8 * size * j) for j, x in enumerate(v))
+
+
+def kat_z3(o):
+    """The known answers' usual destination, zmm3."""
+    return o.z[3]
+
+
 def known_answers_bw(kat, stz, ks, full):
     """AVX512BW's later rows (LATE2), worked out by hand, through
     known_answers()'s kat and state makers.  AT&T: op %xmm1, %xmm2, %xmm3
     is xmm3 := op(SRC1 = xmm2, SRC2 = xmm1)."""
-    def n(size, *v):
-        return sum(x << (8 * size * j) for j, x in enumerate(v))
+    n, z3 = pack_elems, kat_z3
 
     def b(*v):
         return n(1, *v)
 
     def w(*v):
         return n(2, *v)
-
-    def z3(o):
-        return o.z[3]
 
     # VPAVGB: (255 + 0 + 1) >> 1, (2 + 1 + 1) >> 1, 255 with itself
     kat('vpavgb %xmm1, %xmm2, %xmm3',
@@ -6045,17 +6051,13 @@ def known_answers_bw(kat, stz, ks, full):
 
 def known_answers_dq(kat, stz, full):
     """AVX512DQ's rows, worked out by hand (as known_answers_bw)."""
-    def n(size, *v):
-        return sum(x << (8 * size * j) for j, x in enumerate(v))
+    n, z3 = pack_elems, kat_z3
 
     def d(*v):
         return n(4, *v)
 
     def q(*v):
         return n(8, *v)
-
-    def z3(o):
-        return o.z[3]
 
     def with_flags(o):
         return o.z[3], o.mxcsr & MX_FLAGS
