@@ -26,6 +26,8 @@ imm (each lane shifted by whole bytes; no writemask), VDBPSADBW imm
 (SAD of SRC1 against dwords of SRC2 shuffled by imm8) and VPMOVZXBW/SXBW
 (HVM, fault suppression).  All are E4NF (no fault suppression) but the
 VPMOVZX/SX rows.  CD: AVX512CD's VPCONFLICTD/Q, with {1toN} (E4NF).
+VAES: the EVEX VAESENC/ENCLAST/DEC/DECLAST, an AES round in each
+128-bit lane (AVX512F with VAES; no writemask, no broadcast).
 
 Each at 128/256/512 bits with a register and a memory source and, where
 the instruction has one, a {1toN} broadcast, without a mask, merging
@@ -242,3 +244,18 @@ CD = []
 for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _cls) in \
         enumerate(CD_ROWS, len(ROWS) + len(LATE_ROWS) + len(BW_ROWS)):
     _k = add_row(CD, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst, 'CD')
+
+# VAES: the EVEX forms of VAESENC/ENCLAST/DEC/DECLAST (AVX512F+VAES, with
+# VL below 512 bits), one AES round per 128-bit lane: no writemask, no
+# broadcast, a full-vector memory operand
+VAES_ROWS = [(f'vaes{_op}', 'aes', 8, 2, 'xyz', False, 'nm')
+             for _op in ('enc', 'enclast', 'dec', 'declast')]
+ALL_ROWS += VAES_ROWS
+KIND.update({mn: kind for mn, kind, *_ in VAES_ROWS})
+NOFS = NOFS | frozenset(mn for mn, *_ in VAES_ROWS)
+MNEMONICS = frozenset(KIND)
+VAES = []
+for _row, (_mn, _kind, _es, _nsrc, _widths, _bcst, _cls) in \
+        enumerate(VAES_ROWS, len(ALL_ROWS) - len(VAES_ROWS)):
+    _k = add_row(VAES, _k, _row, _mn, _kind, _es, _nsrc, _widths, _bcst,
+                 'F+VAES', ('',))

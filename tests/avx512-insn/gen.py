@@ -56,7 +56,8 @@ FORMS = (forms_move.FORMS + forms_kmask.FORMS + forms_masked.FORMS +
          forms_shuf.LATE2 + forms_trunc.LATE2 + forms_perm.LATE2 +
          forms_masked.LATE2 + forms_int.DQ + forms_masked.DQ +
          forms_perm.DQ + forms_fp.PCVT_DQ + forms_fp.SPECIAL_DQ +
-         forms_fp.FPCLASS + forms_int.CD + forms_shuf.CD + forms_cmp.CD)
+         forms_fp.FPCLASS + forms_int.CD + forms_shuf.CD + forms_cmp.CD +
+         forms_shuf.VAES)
 SLOTS = ['A', 'B', 'P', 'I']        # value, value, memory base, index
 # struct io in diff.c: gpr[4], flags, rfbm, xin, xout
 IO_FLAGS, IO_RFBM, IO_XIN, IO_XOUT = 32, 40, 48, 56

@@ -194,7 +194,9 @@ Usage:
                                    those named)
 """
 import dataclasses
+import functools
 import math
+import operator
 import os
 import random
 import re
@@ -228,14 +230,14 @@ FORMS = {f.name: f for f in forms_move.FORMS + forms_kmask.FORMS +
          forms_perm.LATE2 + forms_masked.LATE2 + forms_int.DQ +
          forms_masked.DQ + forms_perm.DQ + forms_fp.PCVT_DQ +
          forms_fp.SPECIAL_DQ + forms_fp.FPCLASS + forms_int.CD +
-         forms_shuf.CD + forms_cmp.CD}
+         forms_shuf.CD + forms_cmp.CD + forms_shuf.VAES}
 PAGE = 4096
 MAXVL = 64                      # bytes
 ONES64 = (1 << 64) - 1
 FLAGS_OUT = 0x8d5               # CF PF AF ZF SF OF: what diff.c compares
 CF, PF, AF, ZF, SF, OF = 0x1, 0x4, 0x10, 0x40, 0x80, 0x800
 MXCSR_DE = 0x2                  # not emulated by QEMU (diff.c leaves it out)
-ALL_FEATURES = frozenset(('F', 'VL', 'BW', 'DQ', 'CD'))
+ALL_FEATURES = frozenset(('F', 'VL', 'BW', 'DQ', 'CD', 'VAES'))
 SLOTS = 'ABPI'
 
 
@@ -1112,6 +1114,75 @@ def sem_conflict(c, es, _mutant=None):
     return shuf_write(c, es, tmp)
 
 
+# AES (FIPS-197), the first formulation: the S-box from the inverse in
+# GF(2^8) as x^254 and the affine map as rotations; MixColumns by xtime
+def _gf_xtime(x):
+    return (x << 1 ^ (0x11b if x & 0x80 else 0)) & 0xff
+
+
+def _gf_pow(x, e):
+    r = 1
+    while e:
+        if e & 1:
+            r = _gf_mul_xtime(r, x)
+        x, e = _gf_mul_xtime(x, x), e >> 1
+    return r
+
+
+def _gf_mul_xtime(a, b):
+    r = 0
+    while b:
+        if b & 1:
+            r ^= a
+        a, b = _gf_xtime(a), b >> 1
+    return r
+
+
+def _aes_sbox(x):
+    inv = _gf_pow(x, 254)
+
+    def rotl(v, n):
+        return (v << n | v >> (8 - n)) & 0xff
+    return inv ^ rotl(inv, 1) ^ rotl(inv, 2) ^ rotl(inv, 3) ^ \
+        rotl(inv, 4) ^ 0x63
+
+
+AES_SBOX = [_aes_sbox(x) for x in range(256)]
+AES_INV_SBOX = [AES_SBOX.index(x) for x in range(256)]
+
+
+def aes_round(mn, state, key, _mutant=None):
+    """One AES round of VAESENC/ENCLAST/DEC/DECLAST on a 128-bit lane
+    (byte i of the register is row i % 4, column i // 4 of the state):
+    encryption: ShiftRows, SubBytes, MixColumns (not in the last round);
+    decryption: InvShiftRows, InvSubBytes, InvMixColumns (not in the
+    last); then the round key is added."""
+    dec, last = 'dec' in mn, mn.endswith('last')
+    s = [state >> (8 * i) & 0xff for i in range(16)]
+    sh = -1 if dec != (_mutant == 'rows') else 1
+    s = [s[r + 4 * ((col + sh * r) % 4)]
+         for col in range(4) for r in range(4)]
+    # s is now column-major again: element 4 * col + r
+    s = [(AES_INV_SBOX if dec else AES_SBOX)[x] for x in s]
+    if not last and _mutant != 'nomix':
+        m = (0x0e, 0x0b, 0x0d, 0x09) if dec else (2, 3, 1, 1)
+        s = [functools.reduce(operator.xor, (
+            _gf_mul_xtime(m[(k - r) % 4], s[4 * col + k]) for k in range(4)))
+            for col in range(4) for r in range(4)]
+    return sum(x << (8 * i) for i, x in enumerate(s)) ^ key
+
+
+def sem_aes(c, _mutant=None):
+    """VAESENC/ENCLAST/DEC/DECLAST: DEST lane i := one AES round of SRC1
+    lane i with SRC2 lane i as its round key; no writemask."""
+    dst, src1, src2 = c.i.ops
+    vl = dst.size
+    a, b = c.z(src1.n), c.whole(src2, 8, vl)
+    tmp = sum(aes_round(c.i.mn, lane_of(a, j), lane_of(b, j), _mutant)
+              << (128 * j) for j in range(vl // 16))
+    return shuf_write(c, 8, tmp)
+
+
 def sem_shuf(c):
     mn = c.i.mn
     kind = forms_shuf.KIND[mn]
@@ -1127,7 +1198,7 @@ def sem_shuf(c):
         return sem_conflict(c, SHUF_ES[mn])
     bw = {'madd': sem_madd, 'psadbw': sem_psadbw, 'pshufb': sem_pshufb,
           'pshufhw': sem_pshufhw, 'palignr': sem_palignr,
-          'bytesh': sem_bytesh, 'dbpsadbw': sem_dbpsadbw}
+          'bytesh': sem_bytesh, 'dbpsadbw': sem_dbpsadbw, 'aes': sem_aes}
     if kind in bw:
         return bw[kind](c)
     es = 8 if mn[-1] in 'q2' else 4
@@ -3883,13 +3954,61 @@ def _ref_conflict(mn, a, b, imm):
             2) for j, y in enumerate(el)])
 
 
+def _ref_aes(mn, a, b, imm):
+    """The second formulation of an AES round, on the state as a 4x4
+    matrix of rows: the S-box by searching for the inverse and applying
+    the affine map bit by bit, InvMixColumns as MixColumns applied three
+    times (MixColumns has order 4)."""
+    def mul(x, y):
+        r = 0
+        for i in range(8):
+            if y >> i & 1:
+                r ^= x << i
+        for i in range(14, 7, -1):
+            if r >> i & 1:
+                r ^= 0x11b << (i - 8)
+        return r
+
+    def sbox(x):
+        inv = next((y for y in range(256) if mul(x, y) == 1), 0)
+        return sum(((inv >> i ^ inv >> (i + 4) % 8 ^ inv >> (i + 5) % 8 ^
+                     inv >> (i + 6) % 8 ^ inv >> (i + 7) % 8 ^
+                     0x63 >> i) & 1) << i for i in range(8))
+
+    def mix(m):
+        return [[mul(2, m[0][c]) ^ mul(3, m[1][c]) ^ m[2][c] ^ m[3][c],
+                 m[0][c] ^ mul(2, m[1][c]) ^ mul(3, m[2][c]) ^ m[3][c],
+                 m[0][c] ^ m[1][c] ^ mul(2, m[2][c]) ^ mul(3, m[3][c]),
+                 mul(3, m[0][c]) ^ m[1][c] ^ m[2][c] ^ mul(2, m[3][c])]
+                for c in range(4)]
+
+    def transpose(cols):
+        return [[cols[c][r] for c in range(4)] for r in range(4)]
+
+    dec, last = 'dec' in mn, mn.endswith('last')
+    box = {x: sbox(x) for x in range(256)}
+    if dec:
+        box = {v: k for k, v in box.items()}
+    out = b''
+    for lane in range(len(a) // 16):
+        st, key = a[16 * lane:16 * lane + 16], b[16 * lane:16 * lane + 16]
+        m = [[st[r + 4 * c] for c in range(4)] for r in range(4)]
+        m = [[box[row[(c + (-r if dec else r)) % 4]] for c in range(4)]
+             for r, row in enumerate(m)]
+        if not last:
+            for _ in range(3 if dec else 1):
+                m = transpose(mix(m))
+        out += bytes(m[i % 4][i // 4] ^ key[i] for i in range(16))
+    return out
+
+
 # the second formulations of AVX512BW's rows in group shuf: (mnemonic,
 # SRC1 bytes, the r/m operand's bytes, imm8) -> the result's bytes
 BW_REFERENCE = {'madd': _ref_madd, 'psadbw': _ref_psadbw,
                 'pack': _ref_pack, 'pshufb': _ref_pshufb,
                 'pshufhw': _ref_pshufhw, 'palignr': _ref_palignr,
                 'bytesh': _ref_bytesh, 'dbpsadbw': _ref_dbpsadbw,
-                'conflict': _ref_conflict}
+                'conflict': _ref_conflict, 'aes': _ref_aes}
 
 
 def swap_ternlog_imm(imm):
@@ -6049,6 +6168,31 @@ def known_answers_bw(kat, stz, ks, full):
         w(0xb0, 0xa1, 0xb7, *[0xa0] * 5))
 
 
+def known_answers_vaes(kat, stz, full):
+    """The EVEX VAES rows: round 1 of the AES-128 example of FIPS-197's
+    appendix B, in every lane (bytes in the order the standard prints
+    them, the first at bit 0); ENCLAST and DECLAST undo each other."""
+    def lanes(hexs, nl):
+        return int.from_bytes(bytes.fromhex(hexs) * nl, 'little')
+
+    start = '193de3bea0f4e22b9ac68d2ae9f84808'
+    key = 'a0fafe1788542cb123a339392a6c7605'
+    out = 'a49c7ff2689f352b6b5bea43026a5049'
+    for w, nl in (('x', 1), ('y', 2), ('z', 4)):
+        kat(f'vaesenc %{w}mm1, %{w}mm2, %{w}mm3',
+            stz({2: lanes(start, nl), 1: lanes(key, nl), 3: full}), kat_z3,
+            lanes(out, nl))
+    # the last rounds: the S-box's 00 -> 63, 01 -> 7c, 53 -> ed (the
+    # standard's SubBytes example), and ShiftRows moves row 3's byte of
+    # column 3 (byte 15) to column 0 (byte 3); InvShiftRows moves it back
+    sub = int.from_bytes(bytes([0x7c, 0x63, 0x63, 0xed] + [0x63] * 12),
+                         'little')
+    kat('vaesenclast %xmm1, %xmm2, %xmm3',
+        stz({2: 0x53 << 120 | 0x01, 1: 0, 3: full}), kat_z3, sub)
+    kat('vaesdeclast %xmm1, %xmm2, %xmm3', stz({2: sub, 1: 0, 3: full}),
+        kat_z3, 0x53 << 120 | 0x01)
+
+
 def known_answers_dq(kat, stz, full):
     """AVX512DQ's rows, worked out by hand (as known_answers_bw)."""
     n, z3 = pack_elems, kat_z3
@@ -7526,6 +7670,7 @@ def known_answers():
         (None, rn, 0x7fc00000), disp=0)
     known_answers_bw(kat, stz, ks, full)
     known_answers_dq(kat, stz, full)
+    known_answers_vaes(kat, stz, full)
     # a form whose feature the CPU lacks raises #UD
     insn = parse(FORMS['vmovdqu8_x_rr'])
     if model(insn, stz({n: 0 for n in (3, 17)}), {'F', 'VL'}).exc != 'UD':
@@ -8736,6 +8881,10 @@ MUTANTS = [
      lambda c: sem_bytesh(c, _mutant='whole')),
     ('VDBPSADBW does not shuffle SRC2', 'vdbpsadbw',
      lambda c: sem_dbpsadbw(c, _mutant='noimm')),
+    ('VAESENC leaves out MixColumns', 'vaesenc',
+     lambda c: sem_aes(c, _mutant='nomix')),
+    ('VAESDEC shifts the rows left', 'vaesdec',
+     lambda c: sem_aes(c, _mutant='rows')),
     ('VPMOVSXBW zero-extends', 'vpmovsxbw',
      lambda c: sem_pmov(c, 1, 2, False)),
     ('VPSHUFD suppresses faults (E4, not E4NF)', 'vpshufd',

@@ -18,7 +18,7 @@ EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
   3. compares, for the groups of GROUPS (implemented under TCG so far),
      the host's digests (or, on a host without AVX-512, those
      record-host-digests.sh recorded on one, if they match these forms)
-     with qemu-x86_64's under a CPU with AVX-512 forced on, and the APX
+     with qemu-x86_64's under -cpu max (AVX-512 under TCG), and the APX
      variants with the legacy ones within QEMU; the
      selftest group checks the harness itself the same way, host vs QEMU;
   3b. checks QEMU's result of every case (diff.c --trace) of the forms of
@@ -29,7 +29,7 @@ EVEX.B4/X4, APX's EVEX KMOV, REX2).  This test
      reports by kind instead of failing;
   4. checks that every form raises #UD under CPUs without AVX-512 (-cpu
      max,avx512f=off, a named model without it) and that the raw #UD cases
-     raise #UD under the forced CPU.
+     raise #UD under -cpu max.
 glibc's own AVX-512 string functions are switched off (GLIBC_TUNABLES)
 so that the host and QEMU run the same libc code.
 """
@@ -107,8 +107,9 @@ def model_implemented(form, variant='legacy'):
 
 
 USER = os.path.join(BUILD, 'qemu-x86_64')
-FORCED = ('max,apxf=on,avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
-          'avx512cd=on,x-force-features=on')
+# TCG offers AVX512F/VL/BW/DQ/CD in -cpu max (and apxf, named here so
+# that the variant without APX is this text with apxf=off)
+CPU = 'max,apxf=on'
 NO_AVX512 = ['max,avx512f=off', 'max,apxf=on,avx512f=off']
 NAMED = ['Haswell', 'EPYC-Milan', 'Broadwell', 'SandyBridge']
 NEEDED = ['avx512f', 'avx512vl', 'avx512bw', 'avx512dq', 'avx512cd']
@@ -528,7 +529,7 @@ if not native and os.path.exists(RECORDED):
 # The legacy variants run under a CPU without AVX-512; the APX variants
 # need one with it, since GNU as encodes the VEX forms with EVEX there
 # (VEX cannot name R16-R31).
-SELF_CPU = {'legacy': T.APX_CPU, 'apx': FORCED}
+SELF_CPU = {'legacy': T.APX_CPU, 'apx': CPU}
 rc, out = run(None, '--digest', 'legacy', 'selftest', str(CASES), SEED)
 host_self = digests(out)
 check_pass(rc, out, 'digest', 'host CPU: selftest digests')
@@ -559,7 +560,7 @@ for variant in ('legacy', 'apx'):
 at_end = [f for f in forms_selftest.FORMS + forms_selftest.LATE
           if f.flags & AT_END]
 for cpu, variant in ((None, 'legacy'), (T.APX_CPU, 'legacy'),
-                     (FORCED, 'apx')):
+                     (CPU, 'apx')):
     rc, out = run(cpu, '--trace', variant,
                   ','.join(f.name for f in at_end), str(CASES), SEED)
     where = f'-cpu {cpu}' if cpu else 'the host CPU'
@@ -584,13 +585,20 @@ for cpu, variant in ((None, 'legacy'), (T.APX_CPU, 'legacy'),
                         for f in at_end) +
             (f'; faulted: {" ".join(faulted[:10])}' if faulted else ''))
 
-forced = cpuid(FORCED)
-T.check(forced.get('avx512f') == '1' and forced.get('apxf') == '1',
-        f'-cpu {FORCED} enumerates AVX512F and APX')
+maxinfo = cpuid(CPU)
+T.check(all(maxinfo.get(f) == '1' for f in NEEDED + ['apxf']),
+        f'-cpu {CPU} enumerates AVX512F/VL/BW/DQ/CD and APX under TCG')
+# a named model with the x86-64-v4 features keeps them under TCG, quietly
+rc, out = run('Skylake-Server', '--cpuid-ud')
+T.check(rc == 0 and 'warning' not in out and
+        all(f'{f}=1' in out.split('AVX512-CPUID: ')[-1].split('\n')[0]
+            for f in NEEDED),
+        '-cpu Skylake-Server enumerates AVX512F/VL/BW/DQ/CD, and QEMU '
+        'warns about none of them' + ('' if rc == 0 else f'\n{out}'))
 # the state the forms load and store: XRSTOR/XSAVE round trips at the
 # offsets of CPUID leaf 0DH, on the host and under QEMU (components 5-7
 # once XCR0 has them)
-for cpu, info in ((None, host), (FORCED, forced)):
+for cpu, info in ((None, host), (CPU, maxinfo)):
     check_pass(*run(cpu, '--xstate', '1000'), 'xstate',
                f'{cpu or "host CPU"}: XRSTOR/XSAVE of components 1, 2, 5, '
                f'6, 7 round-trip 1000 random states (rfbm {info["rfbm"]})')
@@ -602,10 +610,10 @@ if not GROUPS:
           'docs/design-avx512-tcg.md is complete')
 else:
     g = ','.join(GROUPS)
-    rc, out = run(FORCED, '--digest', 'legacy', g, str(CASES), SEED)
+    rc, out = run(CPU, '--digest', 'legacy', g, str(CASES), SEED)
     check_pass(rc, out, 'digest', f'QEMU: digests of {g} (legacy variants)')
     legacy = digests(out)
-    rc, out = run(FORCED, '--digest', 'apx', g, str(CASES), SEED)
+    rc, out = run(CPU, '--digest', 'apx', g, str(CASES), SEED)
     check_pass(rc, out, 'digest', f'QEMU: digests of {g} (APX variants)')
     apx = digests(out)
     unimpl = sorted(n for n, d in legacy.items() if d == 'sigill')
@@ -633,7 +641,7 @@ rest = [x for x in ALL_GROUPS if x not in GROUPS]
 if rest:
     got = {}
     for variant in ('legacy', 'apx'):
-        rc, out = run(FORCED, '--digest', variant, ','.join(rest),
+        rc, out = run(CPU, '--digest', variant, ','.join(rest),
                       str(CASES), SEED)
         got[variant] = digests(out)
     running = sorted(n for n, d in got['legacy'].items() if d != 'sigill')
@@ -690,7 +698,7 @@ def fewer_cases():
                      for g in sorted(CASE_DIVISOR) if g in MODEL_GROUPS)
 
 
-def trace(variant, forms, cpu=FORCED):
+def trace(variant, forms, cpu=CPU):
     """Start diff.c --trace of forms under cpu (None: the host CPU)."""
     cmd = ([USER, '-cpu', cpu] if cpu else []) + [
         binary, '--trace', variant, ','.join(f.name for f in forms),
@@ -699,7 +707,7 @@ def trace(variant, forms, cpu=FORCED):
                             stderr=subprocess.STDOUT, text=True)
 
 
-def model_run(variant, forms, cpu=FORCED, proc=None, known_as=model_known):
+def model_run(variant, forms, cpu=CPU, proc=None, known_as=model_known):
     """Compare every case of a trace of forms under cpu (None: the host
     CPU; proc: the trace already started) with the model: (cases,
     [(form, case, state, differences)], {known QEMU difference (by
@@ -847,13 +855,8 @@ models = subprocess.run([USER, '-cpu', 'help'], capture_output=True,
                         text=True).stdout.split()
 named = next((m for m in NAMED if m in models), None)
 T.check(named is not None, f'a named CPU model without AVX-512 ({named})')
-plain = cpuid('max')
-cpus = NO_AVX512 + [named] + (['max'] if plain.get('avx512f') == '0' else [])
-if plain.get('avx512f') != '0':
-    T.log('-cpu max enumerates AVX512F now: it is not among the CPUs '
-          'without AVX-512')
-for cpu in cpus:
-    info = plain if cpu == 'max' else cpuid(cpu)
+for cpu in NO_AVX512 + [named]:
+    info = cpuid(cpu)
     T.check(info.get('avx512f') == '0', f'-cpu {cpu} has no AVX512F')
     variants = 'both' if info.get('apxf') == '1' else 'legacy'
     check_pass(*run(cpu, '--expect-ud', variants, 'all'), 'expect-ud',
@@ -863,13 +866,14 @@ for cpu in cpus:
                f'-cpu {cpu}: every raw case raises #UD')
 # one feature off: the forms that need it raise #UD (asserted for GROUPS,
 # reported for the other groups)
-for feat in ('VL', 'BW', 'DQ'):
-    cpu = f'{FORCED},avx512{feat.lower()}=off'
+for feat in ('VL', 'BW', 'DQ', 'VAES'):
+    prop = 'vaes' if feat == 'VAES' else f'avx512{feat.lower()}'
+    cpu = f'{CPU},{prop}=off'
     for groups in (GROUPS, rest):
         if not groups:
             continue
         rc, out = run(cpu, '--expect-ud', 'both', ','.join(groups), feat)
-        what = (f'-cpu ...,avx512{feat.lower()}=off: every form of '
+        what = (f'-cpu ...,{prop}=off: every form of '
                 f'{",".join(groups)} that needs {feat} raises #UD')
         if groups == GROUPS:
             check_pass(rc, out, 'expect-ud', what)
@@ -881,11 +885,11 @@ for feat in ('VL', 'BW', 'DQ'):
                   (f' ({" ".join(sorted(set(bad))[:12])} ...)'
                    if bad else ''))
 impl = ','.join(GROUPS) or 'none'
-out = check_pass(*run(FORCED, '--ud', 'apx', impl, '--qemu'), 'ud-cases',
-                 f'-cpu {FORCED}: the raw #UD cases (valid ones asserted '
+out = check_pass(*run(CPU, '--ud', 'apx', impl, '--qemu'), 'ud-cases',
+                 f'-cpu {CPU}: the raw #UD cases (valid ones asserted '
                  f'for: {impl})')
 T.log('\n'.join(ln for ln in out.splitlines() if ln.startswith('AVX512-UD')))
-no_apx = FORCED.replace('apxf=on', 'apxf=off')
+no_apx = CPU.replace('apxf=on', 'apxf=off')
 check_pass(*run(no_apx, '--ud', 'noapx', impl, '--qemu'), 'ud-cases',
            f'-cpu {no_apx}: the raw #UD cases without APX (B4, U=0, EVEX '
            'KMOV)')

@@ -12,11 +12,10 @@ its comment for every check) runs:
      lines as natively (when the native half ran), and so must four
      threads for a few seconds (threads mode) and the --ymm-only run,
      glibc running its AVX-512 (EVEX) string functions meanwhile;
- (c) under -cpu max,avx512f=off, plain -cpu max and Skylake-Server (whose
-     avx512f TCG filters out): without avx512f the program must find
-     XCR0[7:5] = 000, CPUID 0DH.0 EAX[7:5] = 000 and 0DH.5-7 zero, and say
-     so (exit 3); if max or Skylake-Server has avx512f, it must pass as in
-     (b).
+ (c) under -cpu max,avx512f=off and Haswell: without avx512f the program
+     must find XCR0[7:5] = 000, CPUID 0DH.0 EAX[7:5] = 000 and 0DH.5-7
+     zero, and say so (exit 3); under Skylake-Server, whose AVX-512 TCG
+     offers, it must pass as in (b).
 
 Every part runs and reports; the test fails at the end if any check failed.
 """
@@ -167,16 +166,15 @@ def main():
                 '\n'.join(ln for ln in out.splitlines()
                           if 'no avx512f:' not in ln))
 
-    # (c) without avx512f; Skylake-Server asks for it, and while TCG
-    # filters avx512f out, the XSAVE components 5-7 must go with it
-    for cpu in ('max,avx512f=off', 'max', 'Skylake-Server'):
+    # (c) without avx512f (and a named model without AVX-512, which
+    # asks for no components 5-7), and with: Skylake-Server, whose
+    # avx512f TCG keeps
+    for cpu in ('max,avx512f=off', 'Haswell'):
         rc, out = run(f'qemu-x86_64 -cpu {cpu}', [USER, '-cpu', cpu, prog])
-        i = info(out)
-        if cpu != 'max,avx512f=off' and i and i['avx512f']:
-            T.log(f'-cpu {cpu} has avx512f: it must pass like CPU_512')
-            passed(f'qemu-x86_64 -cpu {cpu} (with avx512f)', rc, out)
-        else:
-            no_avx512(f'qemu-x86_64 -cpu {cpu}', rc, out)
+        no_avx512(f'qemu-x86_64 -cpu {cpu}', rc, out)
+    rc, out = run('qemu-x86_64 -cpu Skylake-Server',
+                  [USER, '-cpu', 'Skylake-Server', prog])
+    passed('qemu-x86_64 -cpu Skylake-Server (with avx512f)', rc, out)
 
     L.finish('parts')
 

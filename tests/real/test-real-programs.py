@@ -7,16 +7,15 @@ with Debian unstable's gcc 16, with and without -mapxf, and with -mapxf
   - the legacy build passes the package's test suite natively (the harness
     works) and the APX build passes it under our qemu-x86_64 -cpu
     max,apxf=on,mpx=off (tests/real/run-tests.sh);
-  - the x86-64-v3 APX build passes it too, under a CPU with AVX512F, VL,
-    BW and DQ forced on (gcc encodes a vector instruction that addresses
-    R16-R31 with EVEX: VMOVQ is AVX512F's, VPINSRD AVX512DQ's; TCG does
-    not advertise AVX-512 yet), and the test reports how many EVEX vector
-    instructions the package's own code has;
+  - the x86-64-v3 APX build passes it too, under the same CPU (gcc
+    encodes a vector instruction that addresses R16-R31 with EVEX: VMOVQ
+    is AVX512F's, VPINSRD AVX512DQ's), and the test reports how many EVEX
+    vector instructions the package's own code has;
   - the x86-64-v4 builds (-O3, with and without -mapxf: AVX-512 vector
-    code) pass it under a CPU with the five AVX-512 features of the v4
-    level forced on, with glibc's own AVX-512 (EVEX) string functions
-    running too, and their own code has EVEX vector instructions (the v4
-    build dies of SIGILL under -cpu max, which has no AVX-512);
+    code) pass it under the same CPU, whose AVX512F/VL/BW/DQ/CD make
+    glibc run its own AVX-512 (EVEX) string functions too, and their own
+    code has EVEX vector instructions (the v4 build dies of SIGILL under
+    -cpu max,avx512f=off);
   - the APX build really is APX code: it dies of SIGILL under -cpu max
     without apxf;
   - every build produces byte-identical compressed output for the same
@@ -33,18 +32,9 @@ import apxtest as T  # noqa: E402
 T.skip_unless_apxf()
 HERE = os.path.dirname(os.path.abspath(__file__))
 USER = [os.path.join(T.BUILD, 'qemu-x86_64'), '-cpu', T.APX_CPU]
-# glibc's own EVEX string functions (AVX512BW) stay off: they are not the
-# package's code, and TCG does not implement AVX512BW yet
-V3_CPU = (T.APX_CPU + ',avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
-          'x-force-features=on')
-USER_V3 = ['env', 'GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,'
-           '-AVX512BW,-AVX512DQ,-AVX512CD,Prefer_No_AVX512', USER[0],
-           '-cpu', V3_CPU]
-# x86-64-v4: every AVX-512 feature of the level forced on, and glibc's EVEX
-# string functions left on
-V4_CPU = (T.APX_CPU + ',avx512f=on,avx512vl=on,avx512bw=on,avx512dq=on,'
-          'avx512cd=on,x-force-features=on')
-USER_V4 = [USER[0], '-cpu', V4_CPU]
+# the x86-64-v3 and v4 builds run under the same CPU: TCG's AVX512F/VL/
+# BW/DQ/CD are in T.APX_CPU ('max'), so glibc picks its EVEX functions
+USER_V3 = USER_V4 = USER
 REAL = os.path.join(T.BUILD, 'real')
 
 
@@ -93,7 +83,7 @@ for prog in ('zlib', 'bzip2'):
     rc, summary, out = suite(prog, 'apxv3', USER_V3)
     T.check(rc == 0 and summary.startswith('PASS'),
             f'{prog}: -march=x86-64-v3 -mapxf build passes its tests under '
-            f'qemu-x86_64 -cpu {V3_CPU} ({evex_vectors(prog)} EVEX '
+            f'qemu-x86_64 -cpu {T.APX_CPU} ({evex_vectors(prog)} EVEX '
             'vector instructions in its own code)' +
             ('' if rc == 0 else '\n' + out[-3000:]))
     for variant, flags in (('v4', '-O3 -march=x86-64-v4'),
@@ -102,13 +92,14 @@ for prog in ('zlib', 'bzip2'):
         rc, summary, out = suite(prog, variant, USER_V4)
         T.check(rc == 0 and summary.startswith('PASS') and n > 0,
                 f'{prog}: {flags} build ({n} EVEX vector instructions in its '
-                f'own code) passes its tests under qemu-x86_64 -cpu {V4_CPU}'
+                f'own code) passes its tests under qemu-x86_64 -cpu '
+                f'{T.APX_CPU}'
                 ' with glibc\'s AVX-512 string functions' +
                 ('' if rc == 0 else '\n' + out[-3000:]))
-    rc, _, out = suite(prog, 'v4', [USER[0], '-cpu', 'max'])
+    rc, _, out = suite(prog, 'v4', [USER[0], '-cpu', 'max,avx512f=off'])
     T.check(rc != 0 and 'SIGILL' in out,
-            f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu max, '
-            'which has no AVX-512 (it is AVX-512 code)')
+            f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu '
+            'max,avx512f=off (it is AVX-512 code)')
 
 # Byte-identical output of the two builds on the same input
 data = b''.join(b'%d %s\n' % (i, hashlib.sha256(b'%d' % i).hexdigest()
