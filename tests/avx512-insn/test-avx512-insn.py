@@ -590,7 +590,7 @@ T.check(all(maxinfo.get(f) == '1' for f in NEEDED + ['apxf']),
         f'-cpu {CPU} enumerates AVX512F/VL/BW/DQ/CD and APX under TCG')
 # a named model with the x86-64-v4 features keeps them under TCG, quietly
 rc, out = run('Skylake-Server', '--cpuid-ud')
-T.check(rc == 0 and 'warning' not in out and
+T.check(rc == 0 and not re.search(r'warning:.*avx512', out) and
         all(f'{f}=1' in out.split('AVX512-CPUID: ')[-1].split('\n')[0]
             for f in NEEDED),
         '-cpu Skylake-Server enumerates AVX512F/VL/BW/DQ/CD, and QEMU '

@@ -381,8 +381,8 @@ CASES = [
      'shuf', 0),
     # VAES's EVEX forms: no writemask, no broadcast, W ignored
     ('vaesenc %zmm1,%zmm3,%zmm2', '62 f2 65 48 dc d1', 'ok', 'ok', 'shuf', 0),
-    ('W1 on vaesenc %zmm1,%zmm3,%zmm2', '62 f2 e5 48 dc d1', 'ok', 'ok',
-     'shuf', 0),
+    ('vaesenc %zmm1,%zmm3,%zmm2 (EVEX.W1)', '62 f2 e5 48 dc d1', 'ok',
+     'ok', 'shuf', 0),
     ('vaesdeclast (%rax),%xmm3,%xmm2', '62 f2 65 08 df 10', 'ok', 'ok',
      'shuf', 0),
     ('aaa=001 on vaesenc %zmm1,%zmm3,%zmm2', '62 f2 65 49 dc d1', 'ud', 'ud',

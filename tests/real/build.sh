@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Build real programs from pinned Debian source packages five times each
-# with Debian unstable's toolchain (scripts/sid-run.sh): with APX ("gcc -O2
+# Build real programs from pinned Debian source packages with Debian
+# unstable's toolchain (scripts/sid-run.sh); zlib and bzip2 six times
+# each: with APX ("gcc -O2
 # -mapxf -static"), with APX for x86-64-v3 ("-O2 -march=x86-64-v3 -mapxf",
 # where gcc encodes a vector instruction that addresses R16-R31 with EVEX),
 # for x86-64-v4 with and without APX ("-O3 -march=x86-64-v4 [-mapxf]":
 # AVX-512 vector code) and without either ("gcc -O2 -static"), so that
 # their own test suites (tests/real/run-tests.sh) can run under
 # qemu-x86_64; and "-O3 -march=x86-64-v3" for scripts/bench-avx512.py to
-# compare with the v4 build.
-# Usage: tests/real/build.sh [PROG...]     PROG: zlib bzip2 (default: both)
+# compare with the v4 build.  xxhash, lzo2 and lz4 only natively (legacy)
+# and for x86-64-v4 with and without APX (and xxhash for v3, for the
+# benchmark): VARIANTS_OF.
+# Usage: tests/real/build.sh [PROG...]     PROG: zlib bzip2 xxhash lzo2 lz4 (default: all)
 # Sources are downloaded once into $APX_CACHE/real-src (the .dsc's SHA-256 is
 # pinned below; dpkg-source checks the tarballs against it).  Each variant is
 # unpacked and built in build/real/PROG/VARIANT/src, its static binaries are
@@ -30,6 +33,23 @@ PKG[bzip2]=bzip2
 VER[bzip2]=1.0.8-6
 DSC_SHA256[bzip2]=cd3bfd77254a6b5ef1be144bdc90a0dd374bc8206afd98ba4abf828741b79820
 BINS[bzip2]="bzip2 bzip2recover"
+# xxhsum picks its XXH3 code at run time by CPUID (xxh_x86dispatch.c):
+# scalar, SSE2, AVX2 or hand-written AVX512F intrinsics
+PKG[xxhash]=xxhash
+VER[xxhash]=0.8.3-2
+DSC_SHA256[xxhash]=9d1f7aaace7871fbdb8775d756c6eaca84e6ad5d8e9c6ac465b7e0adc06ff90c
+BINS[xxhash]="xxhsum sanity_test"
+PKG[lzo2]=lzo2
+VER[lzo2]=2.10-3
+DSC_SHA256[lzo2]=d3efa3ce5107bafda50ca2769e4ad896a34f7ed0b70600c1d986d6937898786c
+BINS[lzo2]="lzotest-prog align chksum simple testmini lzopack"
+PKG[lz4]=lz4
+VER[lz4]=1.10.0-4
+DSC_SHA256[lz4]=394c635aa75a21cd5896680e48821c05336645072ae866b2717d53f36b9ba851
+BINS[lz4]="lz4 datagen fuzzer frametest"
+# the variants each program is built in (default: all of VARIANTS)
+declare -A VARIANTS_OF=([xxhash]="legacy v4 apxv4 v3" [lzo2]="legacy v4 apxv4"
+                        [lz4]="legacy v4 apxv4")
 
 declare -A CFLAGS_OF=([apx]="-O2 -mapxf" [legacy]="-O2"
                       [apxv3]="-O2 -march=x86-64-v3 -mapxf"
@@ -108,6 +128,30 @@ gcc $CFLAGS -static -o bzip2 bzip2.o libbz2.a
 gcc $CFLAGS -static -o bzip2recover bzip2recover.o
 EOF
     ;;
+    xxhash) cat <<'EOF'
+make CC=gcc CFLAGS="$CFLAGS" LDFLAGS=-static DISPATCH=1 xxhsum
+gcc $CFLAGS -static -o sanity_test tests/sanity_test.c
+EOF
+    ;;
+    lzo2) cat <<'EOF'
+# configure runs the programs it compiles: not with -mapxf on this host
+CC=gcc CFLAGS=-O2 ./configure --disable-shared --enable-static
+make CFLAGS="$CFLAGS" LDFLAGS=-all-static lzotest/lzotest tests/align tests/chksum \
+    examples/simple minilzo/testmini examples/lzopack
+cp lzotest/lzotest lzotest-prog    # lzotest/ is a directory
+for t in tests/align tests/chksum examples/simple minilzo/testmini \
+         examples/lzopack; do
+    cp "$t" "${t##*/}"
+done
+EOF
+    ;;
+    lz4) cat <<'EOF'
+# the makefiles put -O3 before $CFLAGS (from the environment)
+make -C programs LDFLAGS=-static lz4
+make -C tests LDFLAGS=-static datagen fuzzer frametest
+cp programs/lz4 tests/datagen tests/fuzzer tests/frametest .
+EOF
+    ;;
     *) die "unknown program $1" ;;
     esac
 }
@@ -165,7 +209,7 @@ build() {
 }
 
 progs=("$@")
-[ ${#progs[@]} -gt 0 ] || progs=(zlib bzip2)
+[ ${#progs[@]} -gt 0 ] || progs=(zlib bzip2 xxhash lzo2 lz4)
 for p in "${progs[@]}"; do
     [ -n "${PKG[$p]:-}" ] || die "unknown program '$p'; known: ${!PKG[*]}"
 done
@@ -174,7 +218,7 @@ mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
 for p in "${progs[@]}"; do
-    for v in "${VARIANTS[@]}"; do
+    for v in ${VARIANTS_OF[$p]:-${VARIANTS[*]}}; do
         build "$p" "$v"
     done
 done

@@ -2,12 +2,16 @@
 # Run the test suite of a program built by tests/real/build.sh, with every
 # test binary started through WRAPPER (none: natively).
 # Usage: tests/real/run-tests.sh PROG VARIANT [WRAPPER...]
-#   PROG: zlib | bzip2    VARIANT: apx | apxv3 | v4 | apxv4 | v3 | legacy
+#   PROG: zlib | bzip2 | xxhash | lzo2 | lz4
+#   VARIANT: apx | apxv3 | v4 | apxv4 | v3 | legacy
 #   e.g. tests/real/run-tests.sh zlib apx build/qemu-x86_64 -cpu max,apxf=on,mpx=off
 # The tests are the packages' own ("make test" and "make cover" for zlib,
-# "make test" for bzip2) written out as commands, plus round trips and
-# cross-checks against the host's gzip, and bzip2recover and corrupt-input
-# checks.  Each test runs in a fresh directory under
+# "make test" for bzip2, "make check", "make test_sanity" and "make
+# test-xxhsum-c" for xxhash, "make test" for lzo2; for lz4 the scripts
+# of "make test-lz4-essentials" themselves, with lz4 and datagen on PATH
+# as wrappers, and short runs of its fuzzer and frametest)
+# written out as commands, plus round trips and cross-checks against the host's gzip,
+# and bzip2recover and corrupt-input checks.  Each test runs in a fresh directory under
 # build/real/PROG/VARIANT/test-run, with its output in NAME.log there.
 # Prints "PASS NAME" or "FAIL NAME (...)" per test, then one summary line
 # "PASS: ..." or "FAIL: ..."; exits 1 when a test failed.
@@ -15,10 +19,10 @@
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
 
-usage="usage: $0 PROG VARIANT [WRAPPER...]   (PROG: zlib bzip2, VARIANT: apx apxv3 v4 apxv4 v3 legacy)"
+usage="usage: $0 PROG VARIANT [WRAPPER...]   (PROG: zlib bzip2 xxhash lzo2 lz4, VARIANT: apx apxv3 v4 apxv4 v3 legacy)"
 [ $# -ge 2 ] || die "$usage"
 prog=$1 variant=$2; shift 2
-case $prog in zlib|bzip2) ;; *) die "$usage" ;; esac
+case $prog in zlib|bzip2|xxhash|lzo2|lz4) ;; *) die "$usage" ;; esac
 case $variant in apx|apxv3|v4|apxv4|v3|legacy) ;; *) die "$usage" ;; esac
 wrapper=("$@")
 if [ ${#wrapper[@]} -gt 0 ]; then
@@ -178,7 +182,116 @@ bz_corrupt() {   # a flipped byte must fail the CRC check (exit 2), not crash
     expect_status 2 run bzip2 -t bad.bz2
 }
 
+# --- xxhash: "make check", "make test_sanity", "make test-xxhsum-c" ------
+
+xx_sanity() {    # test_sanity: every variant against the test vectors
+    run sanity_test
+}
+
+xx_stdin() {     # check: xxhsum < xxhash.c, and several files
+    run xxhsum <"$src/xxhash.c" &&
+    run xxhsum "$src/xxhash.c" "$src/xxhash.h"
+}
+
+xx_bench() {     # check: the internal benchmarks, one iteration each
+    run xxhsum -bi0 &&
+    run xxhsum --benchmark-all -i0 &&
+    run xxhsum -b1,2,3 -i0 &&
+    run xxhsum -bi0 "$src/xxhash.c"
+}
+
+xx_variants() {  # check: -H0 (32-bit), -H2 (128-bit), -H3 (XXH3), -H9 refused
+    run xxhsum -H0 "$src/xxhash.c" &&
+    run xxhsum -H2 "$src/xxhash.c" &&
+    run xxhsum -H3 "$src/xxhash.c" | grep XXH3 &&
+    expect_status 1 run xxhsum -H9 "$src/xxhash.c"
+}
+
+xx_verify() {    # test-xxhsum-c: sums piped back into xxhsum -c
+    cp "$src/xxhash.c" "$src/xxhash.h" "$src/README.md" . &&
+    run xxhsum xxhash.c xxhash.h >sums && run xxhsum -c - <sums &&
+    run xxhsum -H0 xxhash.c xxhash.h >sums0 && run xxhsum -c - <sums0 &&
+    run xxhsum -H3 xxhash.c xxhash.h >sums3 && run xxhsum -c - <sums3 &&
+    run xxhsum <README.md >readme.xxh &&
+    run xxhsum -c readme.xxh <README.md &&
+    sed 's/^[0-9a-f]/0/' sums >bad && expect_status 1 run xxhsum -c - <bad
+}
+
+# --- lzo2: "make test" -----------------------------------------------------
+
+lzo_lzotest() {  # make test: lzotest -mlzo, then every available method
+    run lzotest-prog -mlzo -n2 -q "$src/COPYING" &&
+    run lzotest-prog -mavail -n10 -q "$src/COPYING"
+}
+
+lzo_checksh() {  # make test: util/check.sh's 33 methods over source files
+    local m
+    find "$src/src" "$src/include" "$src/doc" -type f | LC_ALL=C sort >files &&
+    for m in 21 31 1 2 3 4 5 6 7 8 9 11 12 13 14 15 16 17 18 19 61 71 81 \
+             111 112 115 921 931 901 911 902 912 942 962 972 982 992; do
+        run lzotest-prog "-m$m" -@ -q -T -n2 <files || return 1
+    done
+}
+
+lzo_programs() { # make test: tests/align, tests/chksum, examples/simple, testmini
+    run align && run chksum && run simple && run testmini
+}
+
+lzo_pack() {     # examples/lzopack: a file compressed and back
+    cat "$src/COPYING" "$src/NEWS" "$dir/lzopack" >input &&
+    run lzopack input input.lzo && run lzopack -d input.lzo output &&
+    cmp input output && run lzopack -t input.lzo
+}
+
+# --- lz4: "make test-lz4-essentials", fuzzer, frametest -----------------
+
+# lz4_path: a directory of commands for the package's test scripts: lz4
+# (also as lz4cat and unlz4, which it tells apart by argv[0]) and datagen,
+# each running the built binary through the wrapper
+lz4_path() {
+    local b real
+    mkdir -p "$work/bin" &&
+    for b in lz4 lz4cat unlz4 datagen; do
+        real=$b
+        case $b in lz4cat|unlz4) real=lz4 ;; esac
+        [ -e "$work/bin/$b.real" ] ||
+            ln -s "$dir/$real" "$work/bin/$b.real" || return 1
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${wrapper[*]}" \
+            "$work/bin/$b.real" >"$work/bin/$b" && chmod +x "$work/bin/$b" ||
+            return 1
+    done
+}
+
+# lz4_script NAME: one of the package's tests/test-lz4-*.sh
+lz4_script() {
+    lz4_path && PATH=$work/bin:$PATH sh "$src/tests/test-lz4-$1.sh"
+}
+
+lz4_fuzzers() {  # make test-fuzzer, test-frametest (fixed seeds, fewer runs)
+    run fuzzer -s1 -i100 && run frametest -s1 -i300
+}
+
 case $prog in
+lz4)
+    for s in basic multiple multiple-legacy frame-concatenation testmode \
+             contentSize dict; do
+        t "$s" lz4_script "$s"
+    done
+    t fuzzers lz4_fuzzers
+    ;;
+xxhash)
+    t sanity xx_sanity
+    t stdin xx_stdin
+    t bench xx_bench
+    t variants xx_variants
+    t verify xx_verify
+    ;;
+lzo2)
+    t lzotest lzo_lzotest
+    t check-sh lzo_checksh
+    t programs lzo_programs
+    t lzopack lzo_pack
+    ;;
 zlib)
     t hello zlib_hello
     t example zlib_example

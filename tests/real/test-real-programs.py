@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Real APX software: zlib and bzip2 built with gcc -mapxf, under qemu-x86_64.
+"""Real APX and AVX-512 software: Debian packages under qemu-x86_64.
 
 tests/real/build.sh builds both programs from pinned Debian source packages
 with Debian unstable's gcc 16, with and without -mapxf, and with -mapxf
@@ -20,9 +20,18 @@ with Debian unstable's gcc 16, with and without -mapxf, and with -mapxf
     without apxf;
   - every build produces byte-identical compressed output for the same
     input (the APX and v4 ones under QEMU, legacy natively).
+Three more packages, xxhash, lzo2 and lz4, are built natively (legacy)
+and with -O3 -march=x86-64-v4, with and without -mapxf; the v4 builds
+pass the package's tests under qemu-x86_64 -cpu max,apxf=on, have EVEX
+vector instructions in their own objects and die of SIGILL without
+AVX512F; their outputs (hashes, compressed bytes) equal the legacy
+build's natively.  xxhsum picks its XXH3 code at run time by CPUID, among
+them hand-written AVX512F intrinsics: under -cpu max it must report and
+use them (and AVX2 without avx512f), with the same sums.
 """
 import hashlib
 import os
+import re
 import subprocess
 import sys
 
@@ -44,7 +53,12 @@ def evex_vectors(prog, variant='apxv3'):
     functions)."""
     n = 0
     src = os.path.join(REAL, prog, variant, 'src')
-    for o in sorted(f for f in os.listdir(src) if f.endswith('.o')):
+    # objects built from a C file beside them (not those a source package
+    # ships, such as lzo2's prebuilt assembly)
+    objs = sorted(os.path.relpath(os.path.join(d, f), src)
+                  for d, _, fs in os.walk(src) for f in fs
+                  if f.endswith('.o') and f[:-2] + '.c' in fs)
+    for o in objs:
         dis = subprocess.run([os.path.join(T.TOP, 'scripts', 'sid-run.sh'),
                               '-C', src, 'objdump', '-dw', o],
                              capture_output=True, text=True, check=True)
@@ -101,6 +115,47 @@ for prog in ('zlib', 'bzip2'):
             f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu '
             'max,avx512f=off (it is AVX-512 code)')
 
+# xxhash, lzo2, lz4: the x86-64-v4 builds, with and without APX
+NO512 = [USER[0], '-cpu', 'max,avx512f=off']
+for prog in ('xxhash', 'lzo2', 'lz4'):
+    rc, summary, _ = suite(prog, 'legacy', [])
+    T.check(rc == 0 and summary.startswith('PASS'),
+            f'{prog}: legacy build passes its tests natively')
+    for variant, flags in (('v4', '-O3 -march=x86-64-v4'),
+                           ('apxv4', '-O3 -march=x86-64-v4 -mapxf')):
+        n = evex_vectors(prog, variant)
+        rc, summary, out = suite(prog, variant, USER)
+        T.check(rc == 0 and summary.startswith('PASS') and n > 0,
+                f'{prog}: {flags} build ({n} EVEX vector instructions in its '
+                f'own objects) passes its tests under qemu-x86_64 -cpu '
+                f'{T.APX_CPU}' + ('' if rc == 0 else '\n' + out[-3000:]))
+    rc, _, out = suite(prog, 'v4', NO512)
+    T.check(rc != 0 and 'SIGILL' in out,
+            f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu '
+            'max,avx512f=off')
+
+
+def xxhsum(variant, wrapper, *args, stdin=None):
+    p = subprocess.run([*wrapper, os.path.join(REAL, 'xxhash', variant,
+                                               'xxhsum'), *args],
+                       stdin=stdin, capture_output=True, text=True,
+                       timeout=600)
+    return p.returncode, p.stdout + p.stderr
+
+
+# xxhsum's run-time dispatch: the legacy build (-O2, no -march) carries
+# scalar, SSE2, AVX2 and AVX512F code for XXH3 and picks one by CPUID
+for wrapper, want in (([], None), (USER, 'AVX512'), (NO512, 'AVX2')):
+    rc, out = xxhsum('legacy', wrapper, '-V')
+    got = re.search(r'autoVec \((\w+) detected\)', out)
+    where = ' '.join(wrapper[1:]) or 'natively'
+    if want is None:
+        T.log(f'xxhsum -V natively: {got.group(1) if got else out!r}')
+        continue
+    T.check(rc == 0 and got is not None and got.group(1) == want,
+            f'xxhsum (legacy build) under {where} picks its {want} code at '
+            f'run time ({got.group(0) if got else out.strip()!r})')
+
 # Byte-identical output of the two builds on the same input
 data = b''.join(b'%d %s\n' % (i, hashlib.sha256(b'%d' % i).hexdigest()
                                 .encode()) for i in range(60000))
@@ -125,6 +180,40 @@ try:
                 f'{binary} -9: APX, x86-64-v3 APX, x86-64-v4 and x86-64-v4 '
                 f'APX under QEMU and legacy natively give the same '
                 f'{len(outs["apx"])} bytes from {len(data)}')
+    # xxhash: every hash of xxhsum; lzo2 and lz4: the compressed bytes
+    # (lzopack writes a file); legacy natively, the v4 builds under QEMU
+    # (and xxhsum's legacy build too, where it runs its AVX512F code)
+    runs = {'xxhash': [('legacy', USER)], 'lzo2': [], 'lz4': []}
+    for prog, binary, args in (
+            ('xxhash', 'xxhsum', [['-H0', src], ['-H1', src], ['-H2', src],
+                                  ['-H3', src]]),
+            ('lzo2', 'lzopack', [[src, 'OUT']]),
+            ('lz4', 'lz4', [['-1', '-c', src], ['-9', '-c', src]])):
+        outs = {}
+        for variant, wrapper in ([('legacy', [])] + runs[prog] +
+                                 [('v4', USER), ('apxv4', USER)]):
+            got = []
+            for a in args:
+                tmp = os.path.join(WD, f'{prog}-{variant}-{len(outs)}.out')
+                p = subprocess.run([*wrapper, os.path.join(
+                    REAL, prog, variant, binary),
+                    *[tmp if x == 'OUT' else x for x in a]],
+                    capture_output=True, timeout=600)
+                T.check(p.returncode == 0,
+                        f'{binary} {" ".join(a[:-1])} ({variant}) runs')
+                if 'OUT' in a:
+                    with open(tmp, 'rb') as f:
+                        got.append(f.read())
+                else:
+                    got.append(p.stdout)
+            outs[(variant, len(outs))] = b''.join(got)
+        T.check(len(set(outs.values())) == 1 and
+                len(next(iter(outs.values()))) > 100,
+                f'{prog}: {binary} {" / ".join(" ".join(a[:-1]) or "FILE" for a in args)}'
+                f': the x86-64-v4 builds (with and without APX) under QEMU'
+                f'{" and the legacy build under QEMU" if runs[prog] else ""}'
+                f' give the legacy build\'s output natively '
+                f'({len(next(iter(outs.values())))} bytes)')
 finally:
     T.cleanup(WD)
 T.log('PASS')
