@@ -296,8 +296,6 @@ static const struct ud_case ud_cases[] = {
     UD("CFCMOVB with F3", "\x62\xf4\xfe\x08\x42\xc2", 1),
     UD("CFCMOVB load with vvvv, no ND", "\x62\xf4\xbc\x08\x42\xc2", 1),
     UD("CFCMOVB with aaa bits", "\x62\xf4\xfc\x09\x42\xc2", 1),
-    UD("EVEX map 2 vector instruction (AVX-512)",
-       "\x62\xf2\x7d\x08\x00\xc1", 1),
     UD("EVEX map 2 ANDN with ND", "\x62\xf2\x74\x18\xf2\xc1", 1),
     UD("EVEX map 2 {nf} SHLX", "\x62\xf2\xf5\x0c\xf7\xc1", 1),
 };
