@@ -17,7 +17,9 @@
 # unpacked and built in build/real/PROG/VARIANT/src, its static binaries are
 # copied to build/real/PROG/VARIANT/ with an "objdump -dw" listing (.dis)
 # next to them.  A stamp skips a variant that is already built from the same
-# package, flags and recipe.  Logs: build/real/PROG/VARIANT/build.log.
+# package, flags, compiler and recipe; a copy of each build under
+# $APX_CACHE/real-src/builds serves another checkout on the machine.
+# Logs: build/real/PROG/VARIANT/build.log.
 # Prints the path of every binary, one per line.
 # shellcheck source-path=SCRIPTDIR source=../../scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -170,8 +172,18 @@ apx_count() {
 # build PROG VARIANT
 build() {
     local prog=$1 variant=$2 dir=$out/$1/$2 cflags=${CFLAGS_OF[$2]} recipe b t0 t1 n
-    recipe="${PKG[$prog]} ${VER[$prog]} cflags=$cflags script=$self_hash"
+    recipe="${PKG[$prog]} ${VER[$prog]} cflags=$cflags script=$self_hash $gcc_version"
     if [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$recipe" ]; then
+        for b in ${BINS[$prog]}; do echo "$dir/$b"; done
+        return 0
+    fi
+    # A build of the same recipe in the cache (like ccache, outside the
+    # checkout: a fresh clone on this machine need not build it again)
+    local cached=$dl/builds/$prog/$variant
+    if [ "$(cat "$cached/.stamp" 2>/dev/null)" = "$recipe" ]; then
+        rm -rf "$dir"
+        mkdir -p "$(dirname "$dir")"
+        cp -a "$cached" "$dir"
         for b in ${BINS[$prog]}; do echo "$dir/$b"; done
         return 0
     fi
@@ -205,6 +217,9 @@ build() {
     printf '%d.%01d\n' $(((t1 - t0) / 1000000000)) $(((t1 - t0) / 100000000 % 10)) >"$dir/build-time"
     note "$prog $variant built in $(cat "$dir/build-time")s"
     echo "$recipe" >"$dir/.stamp"
+    rm -rf "$cached"
+    mkdir -p "$(dirname "$cached")"
+    cp -a "$dir" "$cached.new" && mv "$cached.new" "$cached"
     for b in ${BINS[$prog]}; do echo "$dir/$b"; done
 }
 
@@ -217,6 +232,9 @@ command -v dpkg-source >/dev/null || die "dpkg-source is missing (apt-get instal
 mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
+# the compiler is part of a build's recipe (the sid root may be renewed)
+gcc_version=$("$APX_TOP/scripts/sid-run.sh" gcc -dumpfullversion) ||
+    die "no gcc in the Debian unstable root."
 for p in "${progs[@]}"; do
     for v in ${VARIANTS_OF[$p]:-${VARIANTS[*]}}; do
         build "$p" "$v"

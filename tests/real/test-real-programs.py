@@ -29,6 +29,7 @@ build's natively.  xxhsum picks its XXH3 code at run time by CPUID, among
 them hand-written AVX512F intrinsics: under -cpu max it must report and
 use them (and AVX2 without avx512f), with the same sums.
 """
+import concurrent.futures
 import hashlib
 import os
 import re
@@ -73,28 +74,44 @@ subprocess.run([os.path.join(HERE, 'build.sh')], check=True,
                stdout=subprocess.DEVNULL)
 
 
-def suite(prog, variant, wrapper):
+def run_suite(prog, variant, wrapper):
     p = subprocess.run([os.path.join(HERE, 'run-tests.sh'), prog, variant,
                         *wrapper], capture_output=True, text=True,
                        timeout=1200)
     summary = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ''
-    T.log(summary)
     return p.returncode, summary, p.stdout
 
 
-for prog in ('zlib', 'bzip2'):
-    rc, summary, _ = suite(prog, 'legacy', [])
+def suites(jobs):
+    """Run the suites of jobs, (prog, variant, wrapper) each, two at a
+    time (each is one process at a time: the machine has two cores);
+    their results in the order of jobs.  No two jobs may share a
+    variant's build directory (run-tests.sh works in it)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run_suite, *j) for j in jobs]
+        results = [f.result() for f in futures]
+    for rc, summary, out in results:
+        T.log(summary)
+    return results
+
+
+OLD = ('zlib', 'bzip2')
+first = iter(suites([job for prog in OLD for job in (
+    (prog, 'legacy', []), (prog, 'apx', USER), (prog, 'apxv3', USER_V3),
+    (prog, 'v4', USER_V4), (prog, 'apxv4', USER_V4))]))
+# the same build directories again: after the first batch
+then = iter(suites([job for prog in OLD for job in (
+    (prog, 'apx', [USER[0], '-cpu', 'max,apxf=off']),
+    (prog, 'v4', [USER[0], '-cpu', 'max,avx512f=off']))]))
+for prog in OLD:
+    rc, summary, _ = next(first)
     T.check(rc == 0 and summary.startswith('PASS'),
             f'{prog}: legacy build passes its tests natively')
-    rc, summary, out = suite(prog, 'apx', USER)
+    rc, summary, out = next(first)
     T.check(rc == 0 and summary.startswith('PASS'),
             f'{prog}: -mapxf build passes its tests under qemu-x86_64 with '
             f'apxf' + ('' if rc == 0 else '\n' + out[-3000:]))
-    rc, summary, _ = suite(prog, 'apx', [USER[0], '-cpu', 'max,apxf=off'])
-    T.check(rc != 0 and 'SIGILL' in _,
-            f'{prog}: -mapxf build dies of SIGILL without apxf (it is APX '
-            'code)')
-    rc, summary, out = suite(prog, 'apxv3', USER_V3)
+    rc, summary, out = next(first)
     T.check(rc == 0 and summary.startswith('PASS'),
             f'{prog}: -march=x86-64-v3 -mapxf build passes its tests under '
             f'qemu-x86_64 -cpu {T.APX_CPU} ({evex_vectors(prog)} EVEX '
@@ -103,33 +120,42 @@ for prog in ('zlib', 'bzip2'):
     for variant, flags in (('v4', '-O3 -march=x86-64-v4'),
                            ('apxv4', '-O3 -march=x86-64-v4 -mapxf')):
         n = evex_vectors(prog, variant)
-        rc, summary, out = suite(prog, variant, USER_V4)
+        rc, summary, out = next(first)
         T.check(rc == 0 and summary.startswith('PASS') and n > 0,
                 f'{prog}: {flags} build ({n} EVEX vector instructions in its '
                 f'own code) passes its tests under qemu-x86_64 -cpu '
                 f'{T.APX_CPU}'
                 ' with glibc\'s AVX-512 string functions' +
                 ('' if rc == 0 else '\n' + out[-3000:]))
-    rc, _, out = suite(prog, 'v4', [USER[0], '-cpu', 'max,avx512f=off'])
+    rc, _, out = next(then)
+    T.check(rc != 0 and 'SIGILL' in out,
+            f'{prog}: -mapxf build dies of SIGILL without apxf (it is APX '
+            'code)')
+    rc, _, out = next(then)
     T.check(rc != 0 and 'SIGILL' in out,
             f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu '
             'max,avx512f=off (it is AVX-512 code)')
 
 # xxhash, lzo2, lz4: the x86-64-v4 builds, with and without APX
 NO512 = [USER[0], '-cpu', 'max,avx512f=off']
-for prog in ('xxhash', 'lzo2', 'lz4'):
-    rc, summary, _ = suite(prog, 'legacy', [])
+NEW = ('xxhash', 'lzo2', 'lz4')
+V4 = (('v4', '-O3 -march=x86-64-v4'), ('apxv4', '-O3 -march=x86-64-v4 -mapxf'))
+results = iter(suites([(prog, 'legacy', []) for prog in NEW] +
+                      [(prog, v, USER) for prog in NEW for v, _ in V4]))
+for prog in NEW:
+    rc, summary, _ = next(results)
     T.check(rc == 0 and summary.startswith('PASS'),
             f'{prog}: legacy build passes its tests natively')
-    for variant, flags in (('v4', '-O3 -march=x86-64-v4'),
-                           ('apxv4', '-O3 -march=x86-64-v4 -mapxf')):
+for prog in NEW:
+    for variant, flags in V4:
         n = evex_vectors(prog, variant)
-        rc, summary, out = suite(prog, variant, USER)
+        rc, summary, out = next(results)
         T.check(rc == 0 and summary.startswith('PASS') and n > 0,
                 f'{prog}: {flags} build ({n} EVEX vector instructions in its '
                 f'own objects) passes its tests under qemu-x86_64 -cpu '
                 f'{T.APX_CPU}' + ('' if rc == 0 else '\n' + out[-3000:]))
-    rc, _, out = suite(prog, 'v4', NO512)
+for prog, (rc, _, out) in zip(NEW, suites([(prog, 'v4', NO512)
+                                           for prog in NEW])):
     T.check(rc != 0 and 'SIGILL' in out,
             f'{prog}: the x86-64-v4 build dies of SIGILL under -cpu '
             'max,avx512f=off')
