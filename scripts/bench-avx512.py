@@ -110,6 +110,12 @@ def non512(small, d):
     return out
 
 
+def ratio_rows(rows, a, b):
+    """Table rows: name, the times of a and b, and b / a."""
+    return [f'| {name} | {m[a]:.3f} | {m[b]:.3f} | {m[b] / m[a]:.3f} |'
+            for name, m in rows]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('-n', type=int, default=5)
@@ -175,14 +181,13 @@ def main():
              f'{size / 1e6:.1f} MB text (compress) and its compressed forms '
              '(decompress), and xxhash\'s `sanity_test` (XXH32/64, XXH3 '
              'and XXH128 of 49,948 test vectors, the XXH3 code vectorized '
-             'by hand, AVX2 or AVX512F as the `-march` allows); all under our `qemu-x86_64 -cpu max`, which '
-             'offers the AVX-512 of x86-64-v4.  Minimum wall time '
+             'by hand, AVX2 or AVX512F as the `-march` allows); all under '
+             'our `qemu-x86_64 -cpu max`, which offers the AVX-512 of '
+             'x86-64-v4.  Minimum wall time '
              f'of {a.n} interleaved runs each.', '',
              '| workload | -march=x86-64-v3 (s) | -march=x86-64-v4 (s) | '
              'v4 / v3 |', '|---|---|---|---|']
-    for name, m in rows:
-        lines.append(f'| {name} | {m["v3"]:.3f} | {m["v4"]:.3f} | '
-                     f'{m["v4"] / m["v3"]:.3f} |')
+    lines += ratio_rows(rows, 'v3', 'v4')
     lines += ['', 'Instruction counts of QEMU itself (valgrind callgrind, '
               'Ir), the first 256 KB:', '',
               '| workload | v3 Ir | v4 Ir | v4 / v3 |', '|---|---|---|---|']
@@ -204,9 +209,7 @@ def main():
               f'of {a.n} interleaved runs:', '',
               '| workload | AVX2 code (s) | AVX512F code (s) | '
               'AVX512F / AVX2 |', '|---|---|---|---|']
-    for name, m in xrows:
-        lines.append(f'| {name} | {m["avx2"]:.3f} | {m["avx512"]:.3f} | '
-                     f'{m["avx512"] / m["avx2"]:.3f} |')
+    lines += ratio_rows(xrows, 'avx2', 'avx512')
     lines += ['', 'Code that is not AVX-512, before and after this topic: '
               'QEMU\'s Ir (callgrind) on the first 256 KB, under '
               '`qemu-x86_64` built from the queue without '
